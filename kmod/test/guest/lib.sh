@@ -14,9 +14,9 @@ check() {
 	desc=$1
 	shift
 	if out=$("$@" 2>&1); then
-		echo "ok - $desc"
+		printf 'ok - %s\n' "$desc"
 	else
-		echo "not ok - $desc"
+		printf 'not ok - %s\n' "$desc"
 		printf '%s\n' "$out" | sed 's/^/# /'
 		failures=$((failures + 1))
 	fi
