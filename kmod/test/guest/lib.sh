@@ -94,7 +94,7 @@ log_count() {
 # matching the optional extended regex $1 that a scenario provokes on purpose.
 log_clean() {
 	klog_mark
-	bad=$(grep -E 'WARNING:|BUG|Oops|general protection' "$KLOG")
+	bad=$(grep -E 'WARNING:|(^|[^A-Za-z_])BUG[: ]|Oops|general protection' "$KLOG")
 	if [ -n "${1:-}" ]; then
 		bad=$(printf '%s\n' "$bad" | grep -vE "$1")
 	fi
