@@ -51,7 +51,8 @@ class DesiredDaemonSetTest {
       assertThat(o.getController()).isTrue();
     });
     assertThat(ds.getSpec().getSelector().getMatchLabels()).isEqualTo(Map.of(
-        "app.kubernetes.io/name", "procmodule-agent", "app.kubernetes.io/instance", "hello"));
+        "app.kubernetes.io/name", "procmodule-agent", "app.kubernetes.io/component", "node-agent",
+        "app.kubernetes.io/instance", "hello"));
     assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
         .containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());
     assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getStrVal()).isEqualTo("25%");

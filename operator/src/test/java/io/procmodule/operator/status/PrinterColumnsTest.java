@@ -29,9 +29,9 @@ class PrinterColumnsTest {
     fresh.getSpec().setEntryName("greeting");
 
     assertThat(PrinterColumns.table(List.of(ready, fresh), NOW)).isEqualTo("""
-        NAME         AGE    ENTRY         PHASE      READY
-        hello-proc   7m5s   hello_world   Degraded   2/3
-        greeting     3s     greeting
+        NAME         ENTRY         READY   PHASE      AGE
+        hello-proc   hello_world   2/3     Degraded   7m5s
+        greeting     greeting                         3s
         """);
   }
 
