@@ -1,0 +1,51 @@
+package io.procmodule.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.procmodule.operator.api.ProcModule;
+import io.procmodule.operator.status.ResourceEvent;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records core/v1 Events about a ProcModule. The resource is cluster-scoped, so the Events live in
+ * the operator's namespace (kubectl describe finds them through involvedObject in any namespace),
+ * which keeps the RBAC to one namespace. Losing an Event must never fail a reconcile.
+ */
+public class EventRecorder {
+  static final String COMPONENT = "procmodule-operator";
+  private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+  private final KubernetesClient client;
+  private final String namespace;
+
+  public EventRecorder(KubernetesClient client, String namespace) {
+    this.client = client;
+    this.namespace = namespace;
+  }
+
+  public void record(ProcModule pm, ResourceEvent e) {
+    String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    Event event = new EventBuilder()
+        .withNewMetadata().withGenerateName(pm.getMetadata().getName() + ".").withNamespace(namespace).endMetadata()
+        .withNewInvolvedObject()
+            .withApiVersion(pm.getApiVersion()).withKind(pm.getKind())
+            .withName(pm.getMetadata().getName()).withUid(pm.getMetadata().getUid())
+        .endInvolvedObject()
+        .withType(e.type()).withReason(e.reason()).withMessage(e.message())
+        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+        .withNewSource().withComponent(COMPONENT).endSource()
+        .withReportingComponent(COMPONENT)
+        .build();
+    LOG.info("{} event on {}: {}: {}", e.type(), pm.getMetadata().getName(), e.reason(), e.message());
+    try {
+      client.v1().events().inNamespace(namespace).resource(event).create();
+    } catch (KubernetesClientException ex) {
+      LOG.warn("could not record event {} on {}: {}", e.reason(), pm.getMetadata().getName(), ex.getMessage());
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.procmodule.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.procmodule.operator.daemonset.AgentLabels;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Pure decision of what to do about node labels and unload pods. A node label
+ * {@code procmodule.io/<name>} marks a node that may carry the module; it is set when an agent pod
+ * runs there and removed only once an unload pod confirmed (or the wait was abandoned).
+ *
+ * @param toLabel desired nodes running an agent pod that are not labelled yet
+ * @param unloadNodes nodes that must lose the module (existing nodes only: a deleted node has nothing to unload)
+ * @param createUnloadPodOn unload nodes without an unload pod
+ * @param confirmed Succeeded unload pods: remove the label and the pod
+ * @param abandoned unload pods older than the timeout: give up on the node, remove label and pod
+ * @param stale unload pods no longer needed (node gone or selected again)
+ */
+public record NodePlan(
+    Set<String> toLabel,
+    List<Node> unloadNodes,
+    Set<String> createUnloadPodOn,
+    List<Pod> confirmed,
+    List<Pod> abandoned,
+    List<Pod> stale) {
+
+  /** Nothing to do: the resource is blocked and touches no node. */
+  public static final NodePlan NONE = new NodePlan(Set.of(), List.of(), Set.of(), List.of(), List.of(), List.of());
+
+  /** True when no node is still waiting for its unload. */
+  public boolean unloadsFinished() {
+    return unloadNodes.size() == confirmed.size() + abandoned.size();
+  }
+
+  /**
+   * @param deleting the resource is being deleted: every node that may carry the module is unloaded
+   * @param desiredNodes nodes that should carry the module (ignored while deleting)
+   */
+  public static NodePlan decide(String procModuleName, boolean deleting, Collection<Node> desiredNodes,
+      Collection<Node> nodes, Collection<Pod> agentPods, Collection<Pod> unloadPods, Instant now, Duration timeout) {
+    String label = AgentLabels.nodeLabel(procModuleName);
+    Map<String, Node> byName = nodes.stream()
+        .collect(Collectors.toMap(n -> n.getMetadata().getName(), Function.identity(), (a, b) -> a));
+    Set<String> desired = deleting ? Set.of()
+        : desiredNodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+    Set<String> labelled = nodes.stream()
+        .filter(n -> n.getMetadata().getLabels() != null && n.getMetadata().getLabels().containsKey(label))
+        .map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+    Set<String> withAgent = agentPods.stream()
+        .map(p -> p.getSpec() == null ? null : p.getSpec().getNodeName())
+        .filter(n -> n != null && byName.containsKey(n)).collect(Collectors.toSet());
+
+    Set<String> toLabel = new TreeSet<>(withAgent);
+    toLabel.retainAll(desired);
+    toLabel.removeAll(labelled);
+
+    // While deleting, a node whose agent pod ran but was never labelled may carry the module too.
+    Set<String> unload = new TreeSet<>(labelled);
+    if (deleting) {
+      unload.addAll(withAgent);
+    }
+    unload.removeAll(desired);
+
+    Map<String, Pod> unloadPodByNode = unloadPods.stream()
+        .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
+        .collect(Collectors.toMap(p -> p.getSpec().getNodeName(), Function.identity(), (a, b) -> a));
+    Set<String> create = new TreeSet<>();
+    List<Pod> confirmed = new ArrayList<>();
+    List<Pod> abandoned = new ArrayList<>();
+    for (String node : unload) {
+      Pod pod = unloadPodByNode.get(node);
+      if (pod == null) {
+        create.add(node);
+      } else if (pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase())) {
+        confirmed.add(pod);
+      } else if (age(pod, now).compareTo(timeout) > 0) {
+        abandoned.add(pod);
+      }
+    }
+    List<Pod> stale = unloadPods.stream()
+        .filter(p -> p.getSpec() == null || !unload.contains(p.getSpec().getNodeName())).toList();
+    return new NodePlan(toLabel, unload.stream().map(byName::get).toList(), create, confirmed, abandoned, stale);
+  }
+
+  private static Duration age(Pod pod, Instant now) {
+    String created = pod.getMetadata().getCreationTimestamp();
+    return created == null ? Duration.ZERO : Duration.between(Instant.parse(created), now);
+  }
+}
