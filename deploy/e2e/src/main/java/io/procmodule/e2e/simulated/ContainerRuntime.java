@@ -1,0 +1,85 @@
+package io.procmodule.e2e.simulated;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The container runtime of one simulated node: runs a container (as {@code pm-pod-run}, the
+ * node's stand-in for a container: private mount namespace over the image's files, hostPath
+ * binds, the termination-log file) inside the node's VM, stops it, and runs exec probes.
+ *
+ * <p>The in-VM shell snippets below are constants; every value (paths, environment, command)
+ * reaches them as a positional argument, never as shell text.
+ */
+final class ContainerRuntime {
+  /** What a finished container left behind. */
+  record Exit(int exitCode, String terminationMessage) {}
+
+  /**
+   * $1 pod dir, $2 container name, then pm-pod-run's arguments. The container gets its own session
+   * (so stopping it reaches its children, e.g. make and gcc) and records its pid; its output goes
+   * to a log in the VM, like a kubelet's container log; stdout carries only the termination message.
+   */
+  private static final String RUN = """
+      dir=$1 name=$2
+      shift 2
+      mkdir -p "$dir"
+      : > "$dir/$name.termination-log"
+      setsid -w sh -c 'echo "$$" > "$1"; shift; exec "$@"' container "$dir/$name.pid" \\
+        pm-pod-run --termination-log "$dir/$name.termination-log" "$@" > "$dir/$name.log" 2>&1
+      rc=$?
+      rm -f "$dir/$name.pid"
+      cat "$dir/$name.termination-log"
+      exit "$rc"
+      """;
+
+  /** $1 pid file, $2 grace period in tenths of a second: SIGTERM to the group, then SIGKILL. */
+  private static final String STOP = """
+      pid=$(cat "$1" 2>/dev/null) || exit 0
+      kill -TERM -- "-$pid" 2>/dev/null || exit 0
+      i=0
+      while kill -0 -- "-$pid" 2>/dev/null; do
+        i=$((i + 1))
+        if [ "$i" -gt "$2" ]; then kill -KILL -- "-$pid" 2>/dev/null; exit 0; fi
+        sleep 0.1
+      done
+      """;
+
+  /** Per-pod files live on the node's tmpfs /run, so a reboot clears them like a kubelet's. */
+  private static final String POD_DIR = "/run/pm-kubelet/";
+  /** A main container runs until it exits or is stopped. */
+  private static final Duration NO_LIMIT = Duration.ofDays(1);
+  private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
+
+  private final NodeVm vm;
+
+  ContainerRuntime(NodeVm vm) {
+    this.vm = vm;
+  }
+
+  NodeVm vm() {
+    return vm;
+  }
+
+  /** Runs the container to completion. SSH failing (the VM went away) is exit 255, as from ssh. */
+  Exit run(String podUid, ContainerCommand container) {
+    List<String> argv = new ArrayList<>(List.of("sh", "-c", RUN, "run-container", POD_DIR + podUid, container.name()));
+    argv.addAll(container.podRunArguments());
+    HostProcess.Result result = vm.exec(argv, NO_LIMIT);
+    return new Exit(result.exitCode(), result.stdout());
+  }
+
+  /** Stops the container if it runs, like a kubelet: SIGTERM, then SIGKILL after the grace period. */
+  void stop(String podUid, String containerName, Duration grace) {
+    vm.exec(List.of("sh", "-c", STOP, "stop-container",
+        POD_DIR + podUid + "/" + containerName + ".pid", Long.toString(grace.toMillis() / 100)), STOP_TIMEOUT);
+  }
+
+  /** An exec probe in a fresh view of the container, with the probe's timeout enforced in the VM. */
+  boolean probe(ContainerCommand probe, Duration timeout) {
+    List<String> argv = new ArrayList<>(List.of("timeout", Long.toString(Math.max(1, timeout.toSeconds())), "pm-pod-run"));
+    argv.addAll(probe.podRunArguments());
+    return vm.exec(argv, timeout.plus(STOP_TIMEOUT)).exitCode() == 0;
+  }
+}
