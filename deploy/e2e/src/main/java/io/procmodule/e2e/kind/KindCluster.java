@@ -64,15 +64,8 @@ public final class KindCluster implements Cluster {
     if (!context.startsWith("kind-")) {
       throw new Unavailable("current kubeconfig context '" + context + "' is not a kind cluster (kind-*)");
     }
-    config.setRequestTimeout(10_000);
+    probeApiServer(context);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    try {
-      client.getKubernetesVersion();
-    } catch (KubernetesClientException e) {
-      client.close();
-      throw new Unavailable("API server of context '" + context + "' (" + config.getMasterUrl()
-          + ") is not reachable: " + e.getMessage());
-    }
     Optional<String> notInstalled = operatorMissing(client);
     if (notInstalled.isPresent()) {
       client.close();
@@ -80,6 +73,24 @@ public final class KindCluster implements Cluster {
           + "' (install with deploy/bin/demo --kind, or kubectl apply -k deploy/)");
     }
     return new KindCluster(client, context);
+  }
+
+  /** One quick request without the client's retries, so an absent cluster is reported at once. */
+  private static void probeApiServer(String context) throws Unavailable {
+    Config config = Config.autoConfigure(context);
+    config.setRequestRetryBackoffLimit(0);
+    config.setConnectionTimeout(5_000);
+    config.setRequestTimeout(10_000);
+    try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(config).build()) {
+      probe.getKubernetesVersion();
+    } catch (KubernetesClientException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      throw new Unavailable("API server of context '" + context + "' (" + config.getMasterUrl()
+          + ") is not reachable: " + cause);
+    }
   }
 
   private static Optional<String> operatorMissing(KubernetesClient client) {
