@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.procmodule.operator.api.ProcModule;
+import io.procmodule.operator.daemonset.AgentConfig;
 import io.procmodule.operator.status.ResourceEvent;
+import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -31,7 +33,7 @@ public class EventRecorder {
   public void record(ProcModule pm, ResourceEvent e) {
     String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     Event event = new EventBuilder()
-        .withNewMetadata().withGenerateName(pm.getMetadata().getName() + ".").withNamespace(namespace).endMetadata()
+        .withNewMetadata().withNamespace(namespace).endMetadata()
         .withNewInvolvedObject()
             .withApiVersion(pm.getApiVersion()).withKind(pm.getKind())
             .withName(pm.getMetadata().getName()).withUid(pm.getMetadata().getUid())
@@ -41,10 +43,19 @@ public class EventRecorder {
         .withNewSource().withComponent(COMPONENT).endSource()
         .withReportingComponent(COMPONENT)
         .build();
-    LOG.info("{} event on {}: {}: {}", e.type(), pm.getMetadata().getName(), e.reason(), e.message());
+    if (e.onceKey() == null) {
+      event.getMetadata().setGenerateName(pm.getMetadata().getName() + ".");
+    } else {
+      event.getMetadata().setName(pm.getMetadata().getName() + "."
+          + AgentConfig.Hashes.sha256Prefix(e.reason() + "\0" + e.onceKey()));
+    }
     try {
       client.v1().events().inNamespace(namespace).resource(event).create();
+      LOG.info("{} event on {}: {}: {}", e.type(), pm.getMetadata().getName(), e.reason(), e.message());
     } catch (KubernetesClientException ex) {
+      if (e.onceKey() != null && ex.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return;
+      }
       LOG.warn("could not record event {} on {}: {}", e.reason(), pm.getMetadata().getName(), ex.getMessage());
     }
   }

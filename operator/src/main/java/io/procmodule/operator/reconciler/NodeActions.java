@@ -21,7 +21,12 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Carries out a {@link NodePlan} against the API server, one log line per action. */
+/**
+ * Carries out a {@link NodePlan} against the API server, one log line per action. A finished unload
+ * pod is deleted only after the node's label removal has reached the cache (it is then "stale"):
+ * deleting it together with the label would let a reconcile on a stale node cache see a labelled
+ * node without unload pod and unload it again.
+ */
 class NodeActions {
   private static final Logger LOG = LoggerFactory.getLogger(NodeActions.class);
   private final KubernetesClient client;
@@ -58,21 +63,19 @@ class NodeActions {
       String node = pod.getSpec().getNodeName();
       NodeReading reading = PodReadings.unload(pod);
       editNode(node, n -> withoutLabel(n, label));
-      deletePod(pod);
       LOG.info("{}: unload confirmed on node {} ({}), label removed", name, node, reading.reason());
       events.record(pm, ResourceEvent.normal("Unloaded", "node " + node + ": " + reading.reason() + ": "
-          + reading.message()));
+          + reading.message()).once(pod.getMetadata().getUid()));
     }
     for (Pod pod : plan.abandoned()) {
       String node = pod.getSpec().getNodeName();
       NodeReading reading = PodReadings.unload(pod);
       editNode(node, n -> withoutLabel(n, label));
-      deletePod(pod);
       LOG.warn("{}: gave up unloading node {} after {} ({}), label removed", name, node, config.unloadTimeout(),
           reading.reason());
       events.record(pm, ResourceEvent.warning("UnloadAbandoned", "node " + node + ": unload not confirmed within "
           + config.unloadTimeout() + "; the module may still be loaded there. Last state: " + reading.reason() + ": "
-          + reading.message()));
+          + reading.message()).once(pod.getMetadata().getUid()));
     }
     for (Pod pod : plan.stale()) {
       deletePod(pod);

@@ -20,11 +20,12 @@ import java.util.stream.Collectors;
  * runs there and removed only once an unload pod confirmed (or the wait was abandoned).
  *
  * @param toLabel desired nodes running an agent pod that are not labelled yet
- * @param unloadNodes nodes that must lose the module (existing nodes only: a deleted node has nothing to unload)
+ * @param unloadNodes labelled nodes that must lose the module (existing nodes only: a deleted node has
+ *     nothing to unload)
  * @param createUnloadPodOn unload nodes without an unload pod
- * @param confirmed Succeeded unload pods: remove the label and the pod
- * @param abandoned unload pods older than the timeout: give up on the node, remove label and pod
- * @param stale unload pods no longer needed (node gone or selected again)
+ * @param confirmed Succeeded unload pods: remove the node's label
+ * @param abandoned unload pods older than the timeout: give up on the node, remove its label
+ * @param stale unload pods no longer needed (label removed, node gone or selected again): delete
  */
 public record NodePlan(
     Set<String> toLabel,
@@ -37,9 +38,9 @@ public record NodePlan(
   /** Nothing to do: the resource is blocked and touches no node. */
   public static final NodePlan NONE = new NodePlan(Set.of(), List.of(), Set.of(), List.of(), List.of(), List.of());
 
-  /** True when no node is still waiting for its unload. */
-  public boolean unloadsFinished() {
-    return unloadNodes.size() == confirmed.size() + abandoned.size();
+  /** True when no node carries a label of this ProcModule any more (confirmed removals included). */
+  public boolean nothingToUnload() {
+    return unloadNodes.isEmpty();
   }
 
   /**
@@ -64,11 +65,9 @@ public record NodePlan(
     toLabel.retainAll(desired);
     toLabel.removeAll(labelled);
 
-    // While deleting, a node whose agent pod ran but was never labelled may carry the module too.
+    // The label, not the agent pod, decides: agent pods can outlive their DaemonSet (a node that is
+    // unreachable keeps its pods Terminating), and an unload must not restart for them.
     Set<String> unload = new TreeSet<>(labelled);
-    if (deleting) {
-      unload.addAll(withAgent);
-    }
     unload.removeAll(desired);
 
     Map<String, Pod> unloadPodByNode = unloadPods.stream()

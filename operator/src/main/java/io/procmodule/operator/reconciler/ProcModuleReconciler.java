@@ -1,5 +1,6 @@
 package io.procmodule.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -16,7 +17,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.procmodule.operator.OperatorConfig;
 import io.procmodule.operator.api.ModuleName;
 import io.procmodule.operator.api.ProcModule;
@@ -31,6 +31,7 @@ import io.procmodule.operator.status.StatusInput;
 import io.procmodule.operator.validation.SpecValidator;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -64,14 +65,14 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
         .withName(DAEMONSETS)
         .withNamespaces(Set.of(config.namespace()))
         .withLabelSelector(AgentLabels.MANAGED_SELECTOR)
-        .withSecondaryToPrimaryMapper(Mappers.fromLabel(AgentLabels.INSTANCE, null, ProcModule.class))
+        .withSecondaryToPrimaryMapper(ProcModuleReconciler::byInstanceLabel)
         .build(), context);
     // Agent and unload pods: owned by the DaemonSet or by the ProcModule, tied to it by label.
     var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, ProcModule.class)
         .withName(PODS)
         .withNamespaces(Set.of(config.namespace()))
         .withLabelSelector(AgentLabels.MANAGED_SELECTOR)
-        .withSecondaryToPrimaryMapper(Mappers.fromLabel(AgentLabels.INSTANCE, null, ProcModule.class))
+        .withSecondaryToPrimaryMapper(ProcModuleReconciler::byInstanceLabel)
         .build(), context);
     // Nodes belong to no ProcModule: any relevant change may change any ProcModule's node set.
     var nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, ProcModule.class)
@@ -83,6 +84,16 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
         .build(), context);
     return List.of(daemonSets, pods, nodes);
+  }
+
+  /**
+   * The ProcModule named by the instance label. Not {@code Mappers.fromLabel}: without a namespace
+   * label it takes the secondary's namespace, which never matches a cluster-scoped primary.
+   */
+  static Set<ResourceID> byInstanceLabel(HasMetadata secondary) {
+    Map<String, String> labels = secondary.getMetadata().getLabels();
+    String name = labels == null ? null : labels.get(AgentLabels.INSTANCE);
+    return name == null ? Set.of() : Set.of(new ResourceID(name));
   }
 
   @Override
@@ -113,7 +124,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
         cluster.unloadPods(), Instant.now(), config.unloadTimeout());
     nodeActions(ctx).apply(pm, plan, agent, cluster.podCache());
     writeStatus(pm, ctx, cluster, null, false, desired, plan);
-    return plan.unloadsFinished() ? UpdateControl.noUpdate()
+    return plan.nothingToUnload() ? UpdateControl.noUpdate()
         : UpdateControl.<ProcModule>noUpdate().rescheduleAfter(config.recheckInterval());
   }
 
@@ -124,7 +135,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     NodePlan plan = NodePlan.decide(pm.getMetadata().getName(), true, List.of(), cluster.nodes(), cluster.agentPods(),
         cluster.unloadPods(), Instant.now(), config.unloadTimeout());
     nodeActions(ctx).apply(pm, plan, unloadConfig(pm), cluster.podCache());
-    if (plan.unloadsFinished()) {
+    if (plan.nothingToUnload()) {
       LOG.info("{}: every node unloaded or abandoned; removing the finalizer", pm.getMetadata().getName());
       return DeleteControl.defaultDelete();
     }
@@ -160,9 +171,11 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
         pm.getMetadata().getGeneration() == null ? 0 : pm.getMetadata().getGeneration(),
         pm.getStatus(), entry, entry == null ? null : ModuleName.forEntry(entry), blocker, deleting, desired,
         agent.hash(), cluster.agentPods(), plan.unloadNodes(), cluster.unloadPods(), Instant.now()));
-    if (StatusAggregator.same(pm.getStatus(), next)) {
+    ProcModuleStatus previous = pm.getStatus();
+    if (StatusAggregator.same(previous, next)) {
       return;
     }
+    // The utility may apply the change to pm itself: previous is captured above.
     PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(pm, ctx, r -> {
       r.setStatus(next);
       return r;
@@ -170,6 +183,6 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     LOG.info("{}: status {} {} (generation {})", pm.getMetadata().getName(), next.getPhase(), next.getReady(),
         next.getObservedGeneration());
     EventRecorder recorder = new EventRecorder(ctx.getClient(), config.namespace());
-    StatusEvents.between(pm.getStatus(), next).forEach(e -> recorder.record(pm, e));
+    StatusEvents.between(previous, next).forEach(e -> recorder.record(pm, e));
   }
 }
