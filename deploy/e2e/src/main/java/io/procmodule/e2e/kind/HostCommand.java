@@ -42,7 +42,7 @@ record HostCommand(int exitCode, String stdout, String stderr) {
     return result.stdout;
   }
 
-  /** Whether {@code program} is installed: it starts and answers {@code versionArgs}. */
+  /** Whether a program is installed and usable: its version command starts and exits 0. */
   static boolean available(List<String> versionArgv) {
     try {
       return run(versionArgv).exitCode == 0;

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.procmodule.e2e.RepoFiles;
+import io.procmodule.operator.ProcModuleOperator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,30 @@ class ImagesTest {
     assertThat(operator.getImage()).isEqualTo(OPERATOR_IMAGE);
     assertThat(operator.getEnv()).filteredOn(e -> e.getName().equals("AGENT_IMAGE"))
         .singleElement().extracting(EnvVar::getValue).isEqualTo(AGENT_IMAGE);
+  }
+
+  @Test
+  void operatorImageRunsTheOperatorAsTheDeploymentsUser() {
+    String dockerfile = RepoFiles.read("deploy/operator/Dockerfile");
+    assertThat(dockerfile).contains("\"" + ProcModuleOperator.class.getName() + "\"]");
+    Matcher user = Pattern.compile("(?m)^USER (\\d+):(\\d+)$").matcher(dockerfile);
+    assertThat(user.find()).as("numeric USER in the operator Dockerfile").isTrue();
+    Deployment deployment = (Deployment) StrictYaml.decodeKubernetesObject(
+        StrictYaml.documents(RepoFiles.read("deploy/manifests/deployment.yaml")).get(0));
+    var pod = deployment.getSpec().getTemplate().getSpec().getSecurityContext();
+    assertThat(pod.getRunAsUser()).isEqualTo(Long.parseLong(user.group(1)));
+    assertThat(pod.getRunAsGroup()).isEqualTo(Long.parseLong(user.group(2)));
+  }
+
+  @Test
+  void baseImagesArePinned() {
+    for (String dockerfile : List.of("deploy/operator/Dockerfile", "deploy/daemonset/Dockerfile")) {
+      List<String> bases = Pattern.compile("(?m)^FROM\\s+(\\S+)").matcher(RepoFiles.read(dockerfile)).results()
+          .map(r -> r.group(1)).toList();
+      assertThat(bases).as(dockerfile).isNotEmpty().allSatisfy(image -> assertThat(image)
+          .as(dockerfile + ": base image with an explicit tag").matches("[^:@]+(:[^:]+|@sha256:[0-9a-f]{64})")
+          .doesNotEndWith(":latest"));
+    }
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -101,6 +102,33 @@ class StrictManifestsTest {
             Stream.concat(Stream.of("crds/procmodules.procmodule.io-v1.yml"), installManifests.stream())
                 .toList());
     assertThat(k.resources()).allSatisfy(r -> assertThat(RepoFiles.path("deploy/" + r)).isRegularFile());
+  }
+
+  @Test
+  void kubectlKustomizeRendersExactlyTheListedResources() throws Exception {
+    Process render;
+    try {
+      render = new ProcessBuilder("kubectl", "kustomize", RepoFiles.path("deploy").toString())
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    } catch (IOException e) {
+      Assumptions.abort("kubectl is not installed: the kustomization is checked by its resource list only");
+      return;
+    }
+    String rendered = new String(render.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(render.waitFor()).isZero();
+    Kustomization k = StrictYaml.decode(
+        StrictYaml.documents(RepoFiles.read("deploy/kustomization.yaml")).get(0), Kustomization.class);
+    List<String> listed = k.resources().stream()
+        .flatMap(r -> StrictYaml.documents(RepoFiles.read("deploy/" + r)).stream())
+        .map(StrictManifestsTest::identity).sorted().toList();
+    List<JsonNode> docs = StrictYaml.documents(rendered);
+    docs.forEach(StrictYaml::decodeKubernetesObject);
+    assertThat(docs.stream().map(StrictManifestsTest::identity).sorted().toList()).isEqualTo(listed);
+  }
+
+  private static String identity(JsonNode doc) {
+    return doc.path("kind").asText() + " " + doc.path("metadata").path("namespace").asText("") + "/"
+        + doc.path("metadata").path("name").asText();
   }
 
   @Test
