@@ -47,6 +47,7 @@ final class PodWorker {
   private final Map<String, ContainerSlot> mainSlots = new LinkedHashMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<Thread> threads = new ArrayList<>();
+  private final Object publishLock = new Object();
   private final String startTime = ContainerSlot.timestamp(ContainerSlot.now());
   /** Condition type to its current value and the time it took that value. */
   private final Map<String, PodCondition> conditions = new LinkedHashMap<>();
@@ -293,26 +294,31 @@ final class PodWorker {
     publish();
   }
 
-  /** Writes the status unless the Pod is gone (or replaced by a namesake): then this worker stops. */
+  /**
+   * Writes the status unless the Pod is gone (or replaced by a namesake): then this worker stops.
+   * Serialised, so a slower writer never overwrites a newer status with an older one.
+   */
   private void publish() {
-    if (isStopped()) {
-      return;
-    }
-    PodStatus status;
-    synchronized (this) {
-      status = status();
-    }
-    try {
-      var resource = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(name());
-      Pod current = resource.get();
-      if (current == null || !uid.equals(current.getMetadata().getUid())) {
-        stopped.countDown();
+    synchronized (publishLock) {
+      if (isStopped()) {
         return;
       }
-      current.setStatus(status);
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(current).updateStatus();
-    } catch (KubernetesClientException e) {
-      LOG.warn("{} {}: status not written: {}", runtime.vm().name(), name(), e.getMessage());
+      PodStatus status;
+      synchronized (this) {
+        status = status();
+      }
+      try {
+        var resource = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(name());
+        Pod current = resource.get();
+        if (current == null || !uid.equals(current.getMetadata().getUid())) {
+          stopped.countDown();
+          return;
+        }
+        current.setStatus(status);
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(current).updateStatus();
+      } catch (KubernetesClientException e) {
+        LOG.warn("{} {}: status not written: {}", runtime.vm().name(), name(), e.getMessage());
+      }
     }
   }
 

@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
 
 /**
  * The README's main command where docker or kind is not available ({@code deploy/bin/demo}): the
@@ -24,6 +28,13 @@ public final class SimulatedDemo {
   private SimulatedDemo() {}
 
   public static void main(String[] args) {
+    // What a user should see is this program's output, not the libraries' (mock requests, informers).
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.setLevel(Level.WARNING);
+    for (Handler handler : root.getHandlers()) {
+      handler.setLevel(Level.WARNING);
+    }
     System.exit(run(System.out));
   }
 
@@ -48,9 +59,20 @@ public final class SimulatedDemo {
       out.println("demo: kubectl apply -f " + SAMPLE);
       cluster.apply(sample);
       out.println("demo: waiting until every node is Verified or Failed (a cold module build in a TCG VM takes minutes)");
-      ProcModule pm = cluster.await(name, p -> p.getStatus() != null && p.getStatus().getNodes().size() == nodes.size()
-              && p.getStatus().getNodes().stream().allMatch(n -> n.getState() == NodeState.Verified || n.getState() == NodeState.Failed),
-          "every node Verified or Failed", TIMEOUT);
+      AtomicReference<String> shown = new AtomicReference<>("");
+      ProcModule pm = cluster.await(name, p -> {
+        if (p.getStatus() == null) {
+          return false;
+        }
+        String progress = p.getStatus().getNodes().stream()
+            .map(n -> n.getNodeName() + "=" + n.getState() + (n.getReason() == null ? "" : "(" + n.getReason() + ")"))
+            .collect(Collectors.joining(" "));
+        if (!progress.equals(shown.getAndSet(progress))) {
+          out.println("demo:   " + p.getStatus().getReady() + " " + p.getStatus().getPhase() + ": " + progress);
+        }
+        return p.getStatus().getNodes().size() == nodes.size() && p.getStatus().getNodes().stream()
+            .allMatch(n -> n.getState() == NodeState.Verified || n.getState() == NodeState.Failed);
+      }, "every node Verified or Failed", TIMEOUT);
 
       out.println("\n$ kubectl get procmodules\n" + cluster.kubectlGetProcModules());
       out.println("Per-node status (status.nodes):");
