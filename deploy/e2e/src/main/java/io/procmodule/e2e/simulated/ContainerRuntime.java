@@ -55,10 +55,11 @@ final class ContainerRuntime {
   private static final Duration NO_LIMIT = Duration.ofDays(1);
   private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
   /**
-   * TCG emulates the CPU about ten times slower than hardware, so a probe that takes well under a
-   * second on a real node can take several here: its timeout is enforced, but never below this.
+   * TCG emulates the CPU about ten times slower than hardware, and a node's one vCPU is shared with
+   * any module build running there: a probe that takes well under a second on a real node took
+   * over 30 s here on a loaded host. Its timeout is enforced, but never below this.
    */
-  private static final Duration PROBE_TIMEOUT_FLOOR = Duration.ofSeconds(30);
+  private static final Duration PROBE_TIMEOUT_FLOOR = Duration.ofSeconds(90);
 
   private final NodeVm vm;
 
