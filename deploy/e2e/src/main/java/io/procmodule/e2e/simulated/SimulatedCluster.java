@@ -51,8 +51,9 @@ public final class SimulatedCluster implements Cluster {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedCluster.class);
   public static final String OPERATOR_NAMESPACE = OperatorConfig.DEFAULT_NAMESPACE;
   private static final String CRD_RESOURCE = "META-INF/fabric8/" + ProcModule.PLURAL + "." + ProcModule.GROUP + "-v1.yml";
-  // Cold module builds run in TCG VMs that share 2 host cores.
-  private static final Duration ROLLOUT_TIMEOUT = Duration.ofMinutes(10);
+  // Cold module builds run in TCG VMs that share 2 host cores: ~4-5 min each on a loaded host
+  // (measured while other jobs ran), more than 10 min when two builds share a starved core.
+  private static final Duration ROLLOUT_TIMEOUT = Duration.ofMinutes(20);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration NODE_READ_TIMEOUT = Duration.ofMinutes(1);
   private static final List<String> PREREQUISITE_PROGRAMS =

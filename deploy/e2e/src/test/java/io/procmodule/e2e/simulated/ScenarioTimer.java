@@ -5,6 +5,7 @@ import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
+import org.opentest4j.TestAbortedException;
 
 /** Prints each scenario's result and wall time (printed, never asserted), and why one was skipped. */
 final class ScenarioTimer implements BeforeTestExecutionCallback, AfterTestExecutionCallback, TestWatcher {
@@ -18,6 +19,9 @@ final class ScenarioTimer implements BeforeTestExecutionCallback, AfterTestExecu
 
   @Override
   public void afterTestExecution(ExtensionContext context) {
+    if (context.getExecutionException().filter(TestAbortedException.class::isInstance).isPresent()) {
+      return; // reported by testAborted, with the reason
+    }
     System.out.printf("simulated e2e: <<< %s: %s in %.1f s%n", context.getDisplayName(),
         context.getExecutionException().map(e -> "FAILED (" + e.getClass().getSimpleName() + ")").orElse("PASSED"),
         (System.nanoTime() - started) / 1e9);
