@@ -3,6 +3,7 @@ package io.procmodule.e2e.simulated;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The container runtime of one simulated node: runs a container (as {@code pm-pod-run}, the
@@ -61,6 +62,9 @@ final class ContainerRuntime {
    */
   private static final Duration PROBE_TIMEOUT_FLOOR = Duration.ofSeconds(90);
 
+  /** What deploy/vm/node exec (ssh) returns when it could not run the command. */
+  private static final int SSH_FAILED = 255;
+
   private final NodeVm vm;
 
   ContainerRuntime(NodeVm vm) {
@@ -86,10 +90,16 @@ final class ContainerRuntime {
   }
 
   /** An exec probe in a fresh view of the container (same mounts and environment), timed out in the VM. */
-  boolean probe(ContainerCommand probe, Duration timeout) {
+  /**
+   * Empty when the probe could not run at all because ssh into the VM failed (exit 255, e.g. its
+   * connect timeout on a starved host): that says nothing about the container, so the kubelet
+   * keeps the last result instead of reporting a failure that a real node would not have.
+   */
+  Optional<Boolean> probe(ContainerCommand probe, Duration timeout) {
     Duration limit = timeout.compareTo(PROBE_TIMEOUT_FLOOR) < 0 ? PROBE_TIMEOUT_FLOOR : timeout;
     List<String> argv = new ArrayList<>(List.of("timeout", Long.toString(limit.toSeconds()), "pm-pod-run"));
     argv.addAll(probe.podRunArguments());
-    return vm.exec(argv, limit.plus(STOP_TIMEOUT)).exitCode() == 0;
+    int exit = vm.exec(argv, limit.plus(STOP_TIMEOUT)).exitCode();
+    return exit == SSH_FAILED ? Optional.empty() : Optional.of(exit == 0);
   }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -242,10 +243,16 @@ final class PodWorker {
         return;
       }
       do {
-        boolean ready = runtime.probe(command, timeout);
+        Optional<Boolean> result = runtime.probe(command, timeout);
         if (exited.getCount() == 0 || isStopped()) {
           return;
         }
+        if (result.isEmpty()) {
+          LOG.warn("{} {}/{}: probe not run (ssh into the node failed); keeping the last result",
+              runtime.vm().name(), name(), c.getName());
+          continue;
+        }
+        boolean ready = result.get();
         boolean changed;
         synchronized (this) {
           changed = slot.isReady() != ready;
