@@ -133,7 +133,9 @@ public final class StatusAggregator {
       conditions.add(Conditions.of(prev, CONDITION_PROGRESSING, progressing,
           inProgress > 0 ? "RollingOut" : s.getUnloadingNodes() > 0 ? "Unloading"
               : s.getFailedNodes() > 0 ? "Stalled" : "RolloutComplete",
-          progressMessage(s, inProgress + " node(s) pending, building, loading or verifying"), gen, now));
+          progressMessage(s, inProgress > 0 ? inProgress + " node(s) pending, building, loading or verifying"
+              : s.getFailedNodes() > 0 ? "nothing in progress; failed nodes wait for a fix (see Degraded)"
+              : "every selected node is verified"), gen, now));
       conditions.add(Conditions.of(prev, CONDITION_DEGRADED, s.getFailedNodes() > 0,
           s.getFailedNodes() > 0 ? "NodesFailed" : "NoFailures", failureMessage(s, desired), gen, now));
       s.setPhase(s.getFailedNodes() > 0 ? Phase.Degraded

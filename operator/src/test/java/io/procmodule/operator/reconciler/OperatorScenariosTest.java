@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class OperatorScenariosTest {
   static final String NS = "procmodule-system";
-  static final Duration WAIT = Duration.ofSeconds(30);
+  // Generous: the build machine is shared; a passing test never waits this long.
+  static final Duration WAIT = Duration.ofSeconds(60);
 
   KubernetesClient client;
   FakeDaemonSetController daemonSets;
@@ -120,7 +121,6 @@ class OperatorScenariosTest {
             org.assertj.core.groups.Tuple.tuple("node-b", "6.12.117+deb12-amd64", "Adopted"));
     assertThat(ready.getKernels()).hasSize(2);
     await().atMost(WAIT).until(() -> eventReasons("hello").stream().filter("NodeVerified"::equals).count() == 2);
-    System.out.println(PrinterColumns.table(List.of(get("hello")), Instant.now()));
   }
 
   @Test
@@ -143,6 +143,10 @@ class OperatorScenariosTest {
     assertThat(s.condition("Degraded").orElseThrow().getStatus()).isEqualTo("True");
     assertThat(s.condition("Degraded").orElseThrow().getMessage()).contains("node-b (HeadersMissing)");
     await().atMost(WAIT).until(() -> eventReasons("hello").contains("NodeFailed"));
+    // What a user sees (kept in the test report): kubectl get procmodules, and the status.
+    ProcModule degraded = get("hello");
+    System.out.println(PrinterColumns.table(List.of(degraded), Instant.now()));
+    System.out.println(client.getKubernetesSerialization().asYaml(degraded.getStatus()));
   }
 
   @Test
