@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -218,17 +219,9 @@ class SimulatedClusterTest extends ClusterScenarios {
   }
 
   private static Pod awaitPod(String name, Predicate<Pod> condition, String description) {
-    long deadline = System.nanoTime() + cluster.rolloutTimeout().toNanos();
-    while (true) {
-      Optional<Pod> pod = agentPod(name);
-      if (pod.isPresent() && pod.get().getStatus() != null && condition.test(pod.get())) {
-        return pod.get();
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(description + " not reached; pod: " + pod.map(p -> p.getStatus()).orElse(null));
-      }
-      sleep(Duration.ofSeconds(1));
-    }
+    return Awaitility.await(description).atMost(cluster.rolloutTimeout()).pollInterval(Duration.ofSeconds(1))
+        .until(() -> agentPod(name).filter(p -> p.getStatus() != null && condition.test(p)), Optional::isPresent)
+        .orElseThrow();
   }
 
   private static boolean containerReady(Pod pod, String container) {
@@ -256,12 +249,4 @@ class SimulatedClusterTest extends ClusterScenarios {
         "cd /sys/module/hello_proc && cat initstate refcnt sections/.text sections/.data"));
   }
 
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-  }
 }
