@@ -85,7 +85,9 @@ public final class PodReadings {
   private static Optional<NodeReading> failure(ContainerStatus s) {
     for (ContainerState state : new ContainerState[] {s.getState(), s.getLastState()}) {
       ContainerStateTerminated t = state == null ? null : state.getTerminated();
-      if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
+      // "Unknown" (exit 255) is how the kubelet reports a container that did not exit by itself:
+      // its node rebooted or the runtime lost it. The agent did not fail; the pod starts over.
+      if (t != null && t.getExitCode() != null && t.getExitCode() != 0 && !"Unknown".equals(t.getReason())) {
         TerminationMessage m = TerminationMessage.parse(t.getMessage(), "ContainerFailed",
             "container " + s.getName() + " exited with code " + t.getExitCode()
                 + (t.getReason() == null ? "" : " (" + t.getReason() + ")"));

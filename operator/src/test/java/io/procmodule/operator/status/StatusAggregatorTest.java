@@ -109,6 +109,24 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void aContainerLostToANodeRebootIsNoFailure() {
+    PodStatus afterReboot = PodStatuses.agentBuilding();
+    afterReboot.getContainerStatuses().get(0).setLastState(new ContainerStateBuilder().withNewTerminated()
+        .withExitCode(255).withReason("Unknown").endTerminated().build());
+    PodStatus crashed = PodStatuses.agentBuilding();
+    crashed.getContainerStatuses().get(0).setLastState(new ContainerStateBuilder().withNewTerminated()
+        .withExitCode(1).withReason("Error").withMessage("VerifyMismatch\nread 'x'").endTerminated().build());
+
+    Map<String, NodeStatus> n = byNode(StatusAggregator.aggregate(input(null,
+        List.of(node("rebooted", "6.12"), node("crashed", "6.12")),
+        List.of(agent("rebooted", HASH, afterReboot), agent("crashed", HASH, crashed)), List.of(), List.of(), T0)));
+
+    assertThat(n.get("rebooted").getState()).isEqualTo(NodeState.Building);
+    assertThat(n.get("crashed")).extracting(NodeStatus::getState, NodeStatus::getReason)
+        .containsExactly(NodeState.Failed, "VerifyMismatch");
+  }
+
+  @Test
   void terminationMessagesSplitIntoReasonAndMessage() {
     assertThat(TerminationMessage.parse("HeadersMissing\nline one\nline two\n", "F", "fallback"))
         .isEqualTo(new TerminationMessage("HeadersMissing", "line one\nline two"));
