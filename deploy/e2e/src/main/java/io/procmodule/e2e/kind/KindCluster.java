@@ -1,5 +1,6 @@
 package io.procmodule.e2e.kind;
 
+import io.procmodule.e2e.HostProcess;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.procmodule.e2e.cluster.Cluster;
 import io.procmodule.operator.api.ProcModule;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -29,6 +31,7 @@ public final class KindCluster implements Cluster {
   private static final String CRD = ProcModule.PLURAL + "." + ProcModule.GROUP;
   // The first build compiles the module against the host's headers on a shared CI runner.
   private static final Duration ROLLOUT_TIMEOUT = Duration.ofMinutes(10);
+  private static final Duration HOST_TIMEOUT = Duration.ofMinutes(2);
 
   private final KubernetesClient client;
   private final String context;
@@ -50,10 +53,10 @@ public final class KindCluster implements Cluster {
    * with the operator running: the suite loads kernel modules into that cluster's host kernel.
    */
   public static KindCluster connect() throws Unavailable {
-    if (!HostCommand.available(List.of("docker", "version"))) {
+    if (!available(List.of("docker", "version"))) {
       throw new Unavailable("docker is not usable (needed to read /proc on kind nodes)");
     }
-    if (!HostCommand.available(List.of("kubectl", "version", "--client"))) {
+    if (!available(List.of("kubectl", "version", "--client"))) {
       throw new Unavailable("kubectl is not installed");
     }
     Config config = Config.autoConfigure(null);
@@ -168,19 +171,19 @@ public final class KindCluster implements Cluster {
 
   @Override
   public Optional<String> readProcEntry(String node, String entry) {
-    HostCommand cat = HostCommand.run(List.of("docker", "exec", node, "cat", "/proc/" + entry));
+    HostProcess.Result cat = HostProcess.run(List.of("docker", "exec", node, "cat", "/proc/" + entry), HOST_TIMEOUT);
     return cat.exitCode() == 0 ? Optional.of(cat.stdout()) : Optional.empty();
   }
 
   @Override
   public boolean moduleLoaded(String node, String module) {
-    String modules = HostCommand.output(List.of("docker", "exec", node, "cat", "/proc/modules"));
+    String modules = output(List.of("docker", "exec", node, "cat", "/proc/modules"));
     return modules.lines().anyMatch(line -> line.startsWith(module + " "));
   }
 
   @Override
   public String kubectlGetProcModules() {
-    return HostCommand.output(List.of("kubectl", "--context", context, "get", "procmodules"));
+    return output(List.of("kubectl", "--context", context, "get", "procmodules"));
   }
 
   @Override
@@ -196,5 +199,19 @@ public final class KindCluster implements Cluster {
   @Override
   public void close() {
     client.close();
+  }
+
+  /** The program's standard output; a non-zero exit is an error carrying its stderr. */
+  private static String output(List<String> argv) {
+    return HostProcess.run(argv, HOST_TIMEOUT).outputOrThrow(argv);
+  }
+
+  /** Whether a program is installed and usable: its version command starts and exits 0. */
+  private static boolean available(List<String> versionArgv) {
+    try {
+      return HostProcess.run(versionArgv, HOST_TIMEOUT).exitCode() == 0;
+    } catch (UncheckedIOException e) {
+      return false;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.procmodule.e2e.simulated;
 
+import io.procmodule.e2e.HostProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

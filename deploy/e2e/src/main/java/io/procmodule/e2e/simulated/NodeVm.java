@@ -1,5 +1,6 @@
 package io.procmodule.e2e.simulated;
 
+import io.procmodule.e2e.HostProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.procmodule.e2e.simulated;
 
+import io.procmodule.e2e.HostProcess;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;

@@ -1,4 +1,4 @@
-package io.procmodule.e2e.simulated;
+package io.procmodule.e2e;
 
 import java.io.File;
 import java.io.IOException;
@@ -13,10 +13,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A host program run with an argument vector (never a shell string). Besides waiting for it, the
- * simulated kubelet keeps long-running ones (a pod's main container) and collects them later.
+ * A host program run with an argument vector (never a shell string), for the kind cluster (docker,
+ * kubectl) and the simulated one (QEMU nodes). Besides waiting for it, the simulated kubelet keeps
+ * long-running ones (a pod's main container) and collects them later.
  */
-final class HostProcess {
+public final class HostProcess {
   // Not the common pool: a pod's main container keeps its output streams open for minutes, and
   // on 2 cores the common pool has one thread.
   private static final ExecutorService DRAINERS = Executors.newCachedThreadPool(r -> {
@@ -36,9 +37,9 @@ final class HostProcess {
     this.stderr = drain(process.getErrorStream());
   }
 
-  record Result(int exitCode, String stdout, String stderr) {
+  public record Result(int exitCode, String stdout, String stderr) {
     /** The program's output; a non-zero exit is an error carrying its stderr. */
-    String outputOrThrow(List<String> argv) {
+    public String outputOrThrow(List<String> argv) {
       if (exitCode != 0) {
         throw new IllegalStateException(argv + " exited " + exitCode + ": " + stderr.strip());
       }
@@ -46,7 +47,7 @@ final class HostProcess {
     }
   }
 
-  static HostProcess start(List<String> argv) {
+  public static HostProcess start(List<String> argv) {
     try {
       return new HostProcess(argv,
           new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
@@ -55,12 +56,12 @@ final class HostProcess {
     }
   }
 
-  static Result run(List<String> argv, Duration timeout) {
+  public static Result run(List<String> argv, Duration timeout) {
     return start(argv).await(timeout);
   }
 
   /** Waits for the program; past {@code timeout} it is killed and this throws. */
-  Result await(Duration timeout) {
+  public Result await(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
