@@ -13,54 +13,54 @@ import java.util.function.Predicate;
  */
 public interface Cluster extends AutoCloseable {
 
-  /**
-   * Creates the resource, or updates the spec of an existing one (like {@code kubectl apply}).
-   * A rejection by the API server surfaces as {@code KubernetesClientException} with its code.
-   */
-  ProcModule apply(ProcModule resource);
+    /**
+     * Creates the resource, or updates the spec of an existing one (like {@code kubectl apply}).
+     * A rejection by the API server surfaces as {@code KubernetesClientException} with its code.
+     */
+    ProcModule apply(ProcModule resource);
 
-  Optional<ProcModule> get(String name);
+    Optional<ProcModule> get(String name);
 
-  /** Requests deletion; the operator's finalizer decides when the object is gone. */
-  void delete(String name);
+    /** Requests deletion; the operator's finalizer decides when the object is gone. */
+    void delete(String name);
 
-  /** Waits until the resource satisfies {@code condition}; fails naming {@code description}. */
-  ProcModule await(String name, Predicate<ProcModule> condition, String description, Duration timeout);
+    /** Waits until the resource satisfies {@code condition}; fails naming {@code description}. */
+    ProcModule await(String name, Predicate<ProcModule> condition, String description, Duration timeout);
 
-  /** Waits until the resource no longer exists (its finalizer was removed). */
-  void awaitDeleted(String name, Duration timeout);
+    /** Waits until the resource no longer exists (its finalizer was removed). */
+    void awaitDeleted(String name, Duration timeout);
 
-  /** Names of the cluster's nodes. */
-  List<String> nodeNames();
+    /** Names of the cluster's nodes. */
+    List<String> nodeNames();
 
-  /** The bytes {@code /proc/<entry>} reads on the node, or empty when the entry does not exist. */
-  Optional<String> readProcEntry(String node, String entry);
+    /** The bytes {@code /proc/<entry>} reads on the node, or empty when the entry does not exist. */
+    Optional<String> readProcEntry(String node, String entry);
 
-  /** Whether the kernel module is loaded on the node (listed in its {@code /proc/modules}). */
-  boolean moduleLoaded(String node, String module);
+    /** Whether the kernel module is loaded on the node (listed in its {@code /proc/modules}). */
+    boolean moduleLoaded(String node, String module);
 
-  /** The text {@code kubectl get procmodules} prints (rendered from the CRD's printer columns). */
-  String kubectlGetProcModules();
+    /** The text {@code kubectl get procmodules} prints (rendered from the CRD's printer columns). */
+    String kubectlGetProcModules();
 
-  /** Whether a real API server enforces the CRD's schema (the fabric8 mock does not). */
-  boolean enforcesCrdSchema();
+    /** Whether a real API server enforces the CRD's schema (the fabric8 mock does not). */
+    boolean enforcesCrdSchema();
 
-  /** How long a rollout (build, load and verify on every node) may take on this cluster. */
-  Duration rolloutTimeout();
+    /** How long a rollout (build, load and verify on every node) may take on this cluster. */
+    Duration rolloutTimeout();
 
-  @Override
-  void close();
+    @Override
+    void close();
 
-  /** Waits for a status condition, as {@code kubectl wait --for=condition=<type>=<status>} does. */
-  default ProcModule awaitCondition(String name, String type, String status, Duration timeout) {
-    return await(
-        name,
-        pm -> condition(pm, type).map(c -> status.equals(c.getStatus())).orElse(false),
-        "condition " + type + "=" + status,
-        timeout);
-  }
+    /** Waits for a status condition, as {@code kubectl wait --for=condition=<type>=<status>} does. */
+    default ProcModule awaitCondition(String name, String type, String status, Duration timeout) {
+        return await(
+                name,
+                pm -> condition(pm, type).map(c -> status.equals(c.getStatus())).orElse(false),
+                "condition " + type + "=" + status,
+                timeout);
+    }
 
-  static Optional<Condition> condition(ProcModule pm, String type) {
-    return pm.getStatus() == null ? Optional.empty() : pm.getStatus().condition(type);
-  }
+    static Optional<Condition> condition(ProcModule pm, String type) {
+        return pm.getStatus() == null ? Optional.empty() : pm.getStatus().condition(type);
+    }
 }

@@ -19,35 +19,41 @@ import org.slf4j.LoggerFactory;
  * foreground deletion, blockOwnerDeletion, orphaning.
  */
 final class GarbageCollector {
-  private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
+    private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
 
-  private final KubernetesClient client;
+    private final KubernetesClient client;
 
-  GarbageCollector(KubernetesClient client) {
-    this.client = client;
-  }
+    GarbageCollector(KubernetesClient client) {
+        this.client = client;
+    }
 
-  void sync() {
-    // Children are listed before their owners, so a child created meanwhile still finds its owner.
-    var pods = client.pods().inAnyNamespace().list().getItems();
-    var daemonSets = client.apps().daemonSets().inAnyNamespace().list().getItems();
-    Set<String> owners = new HashSet<>();
-    daemonSets.forEach(ds -> owners.add(ds.getMetadata().getUid()));
-    client.resources(ProcModule.class).list().getItems().forEach(pm -> owners.add(pm.getMetadata().getUid()));
-    Stream.concat(daemonSets.stream(), pods.stream())
-        .filter(o -> orphaned(o, owners))
-        .forEach(this::collect);
-  }
+    void sync() {
+        // Children are listed before their owners, so a child created meanwhile still finds its owner.
+        var pods = client.pods().inAnyNamespace().list().getItems();
+        var daemonSets = client.apps().daemonSets().inAnyNamespace().list().getItems();
+        Set<String> owners = new HashSet<>();
+        daemonSets.forEach(ds -> owners.add(ds.getMetadata().getUid()));
+        client.resources(ProcModule.class)
+                .list()
+                .getItems()
+                .forEach(pm -> owners.add(pm.getMetadata().getUid()));
+        Stream.concat(daemonSets.stream(), pods.stream())
+                .filter(o -> orphaned(o, owners))
+                .forEach(this::collect);
+    }
 
-  /** Owned, and every owner is gone (an object with one live owner stays, as in Kubernetes). */
-  private static boolean orphaned(HasMetadata object, Set<String> liveOwners) {
-    List<OwnerReference> refs = object.getMetadata().getOwnerReferences();
-    return refs != null && !refs.isEmpty() && refs.stream().noneMatch(r -> liveOwners.contains(r.getUid()));
-  }
+    /** Owned, and every owner is gone (an object with one live owner stays, as in Kubernetes). */
+    private static boolean orphaned(HasMetadata object, Set<String> liveOwners) {
+        List<OwnerReference> refs = object.getMetadata().getOwnerReferences();
+        return refs != null && !refs.isEmpty() && refs.stream().noneMatch(r -> liveOwners.contains(r.getUid()));
+    }
 
-  private void collect(HasMetadata object) {
-    client.resource(object).delete();
-    LOG.info("garbage-collected {} {}/{}: its owner is gone", object.getClass().getSimpleName(), object.getMetadata().getNamespace(),
-        object.getMetadata().getName());
-  }
+    private void collect(HasMetadata object) {
+        client.resource(object).delete();
+        LOG.info(
+                "garbage-collected {} {}/{}: its owner is gone",
+                object.getClass().getSimpleName(),
+                object.getMetadata().getNamespace(),
+                object.getMetadata().getName());
+    }
 }

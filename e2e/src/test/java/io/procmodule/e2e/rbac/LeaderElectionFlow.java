@@ -30,64 +30,81 @@ import java.util.Objects;
  * leadership makes JOSDK call System.exit, so this process ends with halt() instead of a stop.
  */
 final class LeaderElectionFlow {
-  private static final String PREFIX = "CALL\t";
+    private static final String PREFIX = "CALL\t";
 
-  private LeaderElectionFlow() {}
+    private LeaderElectionFlow() {}
 
-  public static void main(String[] args) throws Exception {
-    RecordingApiServer api = RecordingApiServer.start();
-    KubernetesClient operatorClient = api.operatorClient();
-    // The mock has no authorizer: JOSDK's lease-permission check is answered with the shipped Role.
-    api.server().expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(201, reviewGrantingTheShippedRole()).always();
-    OperatorConfig config = OperatorConfig.fromEnv(DeploymentEnv.operatorEnv());
-    if (!config.leaderElection()) {
-      Runtime.getRuntime().halt(0); // nothing to record: the Deployment does not elect a leader
-    }
-    Operator operator = ProcModuleOperator.create(operatorClient, config, new SimpleMeterRegistry());
-    operator.start();
-    await("lease acquired and renewed").atMost(Duration.ofSeconds(60)).until(() -> {
-      Lease lease = api.client().leases().inNamespace(OperatorFlow.NAMESPACE).list().getItems().stream()
-          .findFirst().orElse(null);
-      return lease != null && !Objects.equals(lease.getSpec().getAcquireTime(), lease.getSpec().getRenewTime());
-    });
-    for (RecordingApiServer.Call call : api.operatorCalls()) {
-      System.out.println(PREFIX + call.method() + "\t" + call.path());
-    }
-    System.out.flush();
-    Runtime.getRuntime().halt(0);
-  }
-
-  private static SelfSubjectRulesReview reviewGrantingTheShippedRole() {
-    Role role = new KubernetesSerialization().unmarshal(RepoFiles.read(RbacRules.ROLE), Role.class);
-    return new SelfSubjectRulesReviewBuilder()
-        .withNewStatus().withIncomplete(false)
-            .withResourceRules(role.getRules().stream().map(r -> new ResourceRuleBuilder()
-                .withApiGroups(r.getApiGroups()).withResources(r.getResources()).withVerbs(r.getVerbs()).build())
-                .toList())
-        .endStatus()
-        .build();
-  }
-
-  /** Runs {@link #main} in a child JVM with this JVM's classpath and returns its recorded calls. */
-  static List<RecordingApiServer.Call> recordInSeparateJvm() throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "-Dprocmodule.repoRoot=" + RepoFiles.root(), LeaderElectionFlow.class.getName())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    List<RecordingApiServer.Call> calls = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = out.readLine(); line != null; line = out.readLine()) {
-        if (line.startsWith(PREFIX)) {
-          String[] parts = line.split("\t", 3);
-          calls.add(new RecordingApiServer.Call(parts[1], parts[2], null));
+    public static void main(String[] args) throws Exception {
+        RecordingApiServer api = RecordingApiServer.start();
+        KubernetesClient operatorClient = api.operatorClient();
+        // The mock has no authorizer: JOSDK's lease-permission check is answered with the shipped Role.
+        api.server()
+                .expect()
+                .post()
+                .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(201, reviewGrantingTheShippedRole())
+                .always();
+        OperatorConfig config = OperatorConfig.fromEnv(DeploymentEnv.operatorEnv());
+        if (!config.leaderElection()) {
+            Runtime.getRuntime().halt(0); // nothing to record: the Deployment does not elect a leader
         }
-      }
+        Operator operator = ProcModuleOperator.create(operatorClient, config, new SimpleMeterRegistry());
+        operator.start();
+        await("lease acquired and renewed").atMost(Duration.ofSeconds(60)).until(() -> {
+            Lease lease = api.client().leases().inNamespace(OperatorFlow.NAMESPACE).list().getItems().stream()
+                    .findFirst()
+                    .orElse(null);
+            return lease != null
+                    && !Objects.equals(
+                            lease.getSpec().getAcquireTime(), lease.getSpec().getRenewTime());
+        });
+        for (RecordingApiServer.Call call : api.operatorCalls()) {
+            System.out.println(PREFIX + call.method() + "\t" + call.path());
+        }
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
     }
-    if (child.waitFor() != 0) {
-      throw new IllegalStateException("leader-election run failed with exit code " + child.exitValue());
+
+    private static SelfSubjectRulesReview reviewGrantingTheShippedRole() {
+        Role role = new KubernetesSerialization().unmarshal(RepoFiles.read(RbacRules.ROLE), Role.class);
+        return new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .withIncomplete(false)
+                .withResourceRules(role.getRules().stream()
+                        .map(r -> new ResourceRuleBuilder()
+                                .withApiGroups(r.getApiGroups())
+                                .withResources(r.getResources())
+                                .withVerbs(r.getVerbs())
+                                .build())
+                        .toList())
+                .endStatus()
+                .build();
     }
-    return calls;
-  }
+
+    /** Runs {@link #main} in a child JVM with this JVM's classpath and returns its recorded calls. */
+    static List<RecordingApiServer.Call> recordInSeparateJvm() throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Dprocmodule.repoRoot=" + RepoFiles.root(),
+                        LeaderElectionFlow.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        List<RecordingApiServer.Call> calls = new ArrayList<>();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith(PREFIX)) {
+                    String[] parts = line.split("\t", 3);
+                    calls.add(new RecordingApiServer.Call(parts[1], parts[2], null));
+                }
+            }
+        }
+        if (child.waitFor() != 0) {
+            throw new IllegalStateException("leader-election run failed with exit code " + child.exitValue());
+        }
+        return calls;
+    }
 }

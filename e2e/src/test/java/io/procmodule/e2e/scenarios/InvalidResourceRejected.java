@@ -11,18 +11,18 @@ import io.procmodule.e2e.cluster.Cluster;
  * stored. Needs a real API server: the mock does not validate.
  */
 public final class InvalidResourceRejected implements Scenario {
-  @Override
-  public void run(Cluster cluster) {
-    for (InvalidResources.Invalid invalid : InvalidResources.all()) {
-      var resource = invalid.applyTo(Sample.resource("e2e-invalid"));
-      String name = resource.getMetadata().getName();
-      assertThatThrownBy(() -> cluster.apply(resource))
-          .as(invalid.description())
-          .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-            assertThat(e.getCode()).isEqualTo(422);
-            assertThat(e.getMessage()).contains(invalid.field());
-          });
-      assertThat(cluster.get(name)).as(invalid.description() + " stored").isEmpty();
+    @Override
+    public void run(Cluster cluster) {
+        for (InvalidResources.Invalid invalid : InvalidResources.all()) {
+            var resource = invalid.applyTo(Sample.resource("e2e-invalid"));
+            String name = resource.getMetadata().getName();
+            assertThatThrownBy(() -> cluster.apply(resource))
+                    .as(invalid.description())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(422);
+                        assertThat(e.getMessage()).contains(invalid.field());
+                    });
+            assertThat(cluster.get(name)).as(invalid.description() + " stored").isEmpty();
+        }
     }
-  }
 }

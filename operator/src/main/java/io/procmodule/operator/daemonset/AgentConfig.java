@@ -12,30 +12,30 @@ import java.util.HexFormat;
  * shell string). Its hash marks pods, so pods of an older configuration are recognised.
  */
 public record AgentConfig(String entryName, String message, String moduleName, String image) {
-  public static final String ENV_ENTRY_NAME = "PM_ENTRY_NAME";
-  public static final String ENV_MESSAGE = "PM_MESSAGE";
-  public static final String ENV_MODULE_NAME = "PM_MODULE_NAME";
+    public static final String ENV_ENTRY_NAME = "PM_ENTRY_NAME";
+    public static final String ENV_MESSAGE = "PM_MESSAGE";
+    public static final String ENV_MODULE_NAME = "PM_MODULE_NAME";
 
-  public static AgentConfig of(ProcModule pm, String image) {
-    String entry = pm.getSpec().getEntryName();
-    return new AgentConfig(entry, pm.getSpec().getMessage(), ModuleName.forEntry(entry), image);
-  }
-
-  public String hash() {
-    return Hashes.sha256Prefix(String.join("\0", entryName, message, moduleName, image));
-  }
-
-  /** Short stable hashes for names and annotations. */
-  public static final class Hashes {
-    private Hashes() {}
-
-    public static String sha256Prefix(String text) {
-      try {
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(digest, 0, 8);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("every JRE has SHA-256", e);
-      }
+    public static AgentConfig of(ProcModule pm, String image) {
+        String entry = pm.getSpec().getEntryName();
+        return new AgentConfig(entry, pm.getSpec().getMessage(), ModuleName.forEntry(entry), image);
     }
-  }
+
+    public String hash() {
+        return Hashes.sha256Prefix(String.join("\0", entryName, message, moduleName, image));
+    }
+
+    /** Short stable hashes for names and annotations. */
+    public static final class Hashes {
+        private Hashes() {}
+
+        public static String sha256Prefix(String text) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(digest, 0, 8);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JRE has SHA-256", e);
+            }
+        }
+    }
 }

@@ -9,19 +9,19 @@ import java.nio.charset.StandardCharsets;
 
 /** The manifests from deploy/daemonset/, shipped in the jar under templates/. */
 final class Templates {
-  static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-  private Templates() {}
+    private Templates() {}
 
-  /** A fresh object on every call, so callers may change it freely. */
-  static <T extends HasMetadata> T load(String resource, Class<T> type) {
-    try (InputStream in = Templates.class.getClassLoader().getResourceAsStream("templates/" + resource)) {
-      if (in == null) {
-        throw new IllegalStateException("template templates/" + resource + " is missing from the classpath");
-      }
-      return SERIALIZATION.unmarshal(new String(in.readAllBytes(), StandardCharsets.UTF_8), type);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** A fresh object on every call, so callers may change it freely. */
+    static <T extends HasMetadata> T load(String resource, Class<T> type) {
+        try (InputStream in = Templates.class.getClassLoader().getResourceAsStream("templates/" + resource)) {
+            if (in == null) {
+                throw new IllegalStateException("template templates/" + resource + " is missing from the classpath");
+            }
+            return SERIALIZATION.unmarshal(new String(in.readAllBytes(), StandardCharsets.UTF_8), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 }

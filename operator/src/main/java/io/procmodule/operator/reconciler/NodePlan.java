@@ -28,71 +28,84 @@ import java.util.stream.Collectors;
  * @param stale unload pods no longer needed (label removed, node gone or selected again): delete
  */
 public record NodePlan(
-    Set<String> toLabel,
-    List<Node> unloadNodes,
-    Set<String> createUnloadPodOn,
-    List<Pod> confirmed,
-    List<Pod> abandoned,
-    List<Pod> stale) {
+        Set<String> toLabel,
+        List<Node> unloadNodes,
+        Set<String> createUnloadPodOn,
+        List<Pod> confirmed,
+        List<Pod> abandoned,
+        List<Pod> stale) {
 
-  /** Nothing to do: the resource is blocked and touches no node. */
-  public static final NodePlan NONE = new NodePlan(Set.of(), List.of(), Set.of(), List.of(), List.of(), List.of());
+    /** Nothing to do: the resource is blocked and touches no node. */
+    public static final NodePlan NONE = new NodePlan(Set.of(), List.of(), Set.of(), List.of(), List.of(), List.of());
 
-  /** True when no node carries a label of this ProcModule any more (confirmed removals included). */
-  public boolean nothingToUnload() {
-    return unloadNodes.isEmpty();
-  }
-
-  /**
-   * @param deleting the resource is being deleted: every node that may carry the module is unloaded
-   * @param desiredNodes nodes that should carry the module (ignored while deleting)
-   */
-  public static NodePlan decide(String procModuleName, boolean deleting, Collection<Node> desiredNodes,
-      Collection<Node> nodes, Collection<Pod> agentPods, Collection<Pod> unloadPods, Instant now, Duration timeout) {
-    String label = AgentLabels.nodeLabel(procModuleName);
-    Map<String, Node> byName = nodes.stream()
-        .collect(Collectors.toMap(n -> n.getMetadata().getName(), Function.identity(), (a, b) -> a));
-    Set<String> desired = deleting ? Set.of()
-        : desiredNodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-    Set<String> labelled = nodes.stream()
-        .filter(n -> n.getMetadata().getLabels() != null && n.getMetadata().getLabels().containsKey(label))
-        .map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-    Set<String> withAgent = agentPods.stream()
-        .map(p -> p.getSpec() == null ? null : p.getSpec().getNodeName())
-        .filter(n -> n != null && byName.containsKey(n)).collect(Collectors.toSet());
-
-    Set<String> toLabel = new TreeSet<>(withAgent);
-    toLabel.retainAll(desired);
-    toLabel.removeAll(labelled);
-
-    // The label, not the agent pod, decides: agent pods can outlive their DaemonSet (a node that is
-    // unreachable keeps its pods Terminating), and an unload must not restart for them.
-    Set<String> unload = new TreeSet<>(labelled);
-    unload.removeAll(desired);
-
-    Map<String, Pod> unloadPodByNode = unloadPods.stream()
-        .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
-        .collect(Collectors.toMap(p -> p.getSpec().getNodeName(), Function.identity(), (a, b) -> a));
-    Set<String> create = new TreeSet<>();
-    List<Pod> confirmed = new ArrayList<>();
-    List<Pod> abandoned = new ArrayList<>();
-    for (String node : unload) {
-      Pod pod = unloadPodByNode.get(node);
-      if (pod == null) {
-        create.add(node);
-      } else if (pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase())) {
-        confirmed.add(pod);
-      } else if (age(pod, now).compareTo(timeout) > 0) {
-        abandoned.add(pod);
-      }
+    /** True when no node carries a label of this ProcModule any more (confirmed removals included). */
+    public boolean nothingToUnload() {
+        return unloadNodes.isEmpty();
     }
-    List<Pod> stale = unloadPods.stream()
-        .filter(p -> p.getSpec() == null || !unload.contains(p.getSpec().getNodeName())).toList();
-    return new NodePlan(toLabel, unload.stream().map(byName::get).toList(), create, confirmed, abandoned, stale);
-  }
 
-  private static Duration age(Pod pod, Instant now) {
-    String created = pod.getMetadata().getCreationTimestamp();
-    return created == null ? Duration.ZERO : Duration.between(Instant.parse(created), now);
-  }
+    /**
+     * @param deleting the resource is being deleted: every node that may carry the module is unloaded
+     * @param desiredNodes nodes that should carry the module (ignored while deleting)
+     */
+    public static NodePlan decide(
+            String procModuleName,
+            boolean deleting,
+            Collection<Node> desiredNodes,
+            Collection<Node> nodes,
+            Collection<Pod> agentPods,
+            Collection<Pod> unloadPods,
+            Instant now,
+            Duration timeout) {
+        String label = AgentLabels.nodeLabel(procModuleName);
+        Map<String, Node> byName = nodes.stream()
+                .collect(Collectors.toMap(n -> n.getMetadata().getName(), Function.identity(), (a, b) -> a));
+        Set<String> desired = deleting
+                ? Set.of()
+                : desiredNodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+        Set<String> labelled = nodes.stream()
+                .filter(n -> n.getMetadata().getLabels() != null
+                        && n.getMetadata().getLabels().containsKey(label))
+                .map(n -> n.getMetadata().getName())
+                .collect(Collectors.toSet());
+        Set<String> withAgent = agentPods.stream()
+                .map(p -> p.getSpec() == null ? null : p.getSpec().getNodeName())
+                .filter(n -> n != null && byName.containsKey(n))
+                .collect(Collectors.toSet());
+
+        Set<String> toLabel = new TreeSet<>(withAgent);
+        toLabel.retainAll(desired);
+        toLabel.removeAll(labelled);
+
+        // The label, not the agent pod, decides: agent pods can outlive their DaemonSet (a node that is
+        // unreachable keeps its pods Terminating), and an unload must not restart for them.
+        Set<String> unload = new TreeSet<>(labelled);
+        unload.removeAll(desired);
+
+        Map<String, Pod> unloadPodByNode = unloadPods.stream()
+                .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
+                .collect(Collectors.toMap(p -> p.getSpec().getNodeName(), Function.identity(), (a, b) -> a));
+        Set<String> create = new TreeSet<>();
+        List<Pod> confirmed = new ArrayList<>();
+        List<Pod> abandoned = new ArrayList<>();
+        for (String node : unload) {
+            Pod pod = unloadPodByNode.get(node);
+            if (pod == null) {
+                create.add(node);
+            } else if (pod.getStatus() != null
+                    && "Succeeded".equals(pod.getStatus().getPhase())) {
+                confirmed.add(pod);
+            } else if (age(pod, now).compareTo(timeout) > 0) {
+                abandoned.add(pod);
+            }
+        }
+        List<Pod> stale = unloadPods.stream()
+                .filter(p -> p.getSpec() == null || !unload.contains(p.getSpec().getNodeName()))
+                .toList();
+        return new NodePlan(toLabel, unload.stream().map(byName::get).toList(), create, confirmed, abandoned, stale);
+    }
+
+    private static Duration age(Pod pod, Instant now) {
+        String created = pod.getMetadata().getCreationTimestamp();
+        return created == null ? Duration.ZERO : Duration.between(Instant.parse(created), now);
+    }
 }

@@ -17,15 +17,15 @@ import java.util.List;
  * @param unloadNodes nodes that must lose the module
  */
 public record StatusInput(
-    long generation,
-    ProcModuleStatus previous,
-    String entryName,
-    String moduleName,
-    Blocker blocker,
-    boolean deleting,
-    List<Node> desiredNodes,
-    String configHash,
-    Collection<Pod> agentPods,
-    List<Node> unloadNodes,
-    Collection<Pod> unloadPods,
-    Instant now) {}
+        long generation,
+        ProcModuleStatus previous,
+        String entryName,
+        String moduleName,
+        Blocker blocker,
+        boolean deleting,
+        List<Node> desiredNodes,
+        String configHash,
+        Collection<Pod> agentPods,
+        List<Node> unloadNodes,
+        Collection<Pod> unloadPods,
+        Instant now) {}

@@ -23,99 +23,117 @@ import java.util.stream.Collectors;
  * It models only what the operator reads.
  */
 public class FakeDaemonSetController {
-  private final KubernetesClient client;
-  private final String namespace;
+    private final KubernetesClient client;
+    private final String namespace;
 
-  public FakeDaemonSetController(KubernetesClient client, String namespace) {
-    this.client = client;
-    this.namespace = namespace;
-  }
-
-  /** One full pass: create missing pods, replace outdated ones, remove unselected and orphaned ones. */
-  public void sync() {
-    createMissing();
-    replaceOutdated();
-    removeUnselectedAndOrphans();
-  }
-
-  public void createMissing() {
-    List<Node> nodes = client.nodes().list().getItems();
-    for (DaemonSet ds : daemonSets()) {
-      Set<String> withPod = podsOf(ds).stream().map(p -> p.getSpec().getNodeName()).collect(Collectors.toSet());
-      selectedNodes(ds, nodes).stream().filter(n -> !withPod.contains(n)).forEach(n -> createPod(ds, n));
+    public FakeDaemonSetController(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
     }
-  }
 
-  /** What a RollingUpdate does, all at once: pods whose config hash differs from the template go. */
-  public void replaceOutdated() {
-    for (DaemonSet ds : daemonSets()) {
-      String hash = DesiredDaemonSet.configHash(ds);
-      podsOf(ds).stream().filter(p -> !Objects.equals(hash, annotation(p))).forEach(p -> {
-        client.resource(p).delete();
-        createPod(ds, p.getSpec().getNodeName());
-      });
+    /** One full pass: create missing pods, replace outdated ones, remove unselected and orphaned ones. */
+    public void sync() {
+        createMissing();
+        replaceOutdated();
+        removeUnselectedAndOrphans();
     }
-  }
 
-  public void removeUnselectedAndOrphans() {
-    List<Node> nodes = client.nodes().list().getItems();
-    Map<String, DaemonSet> byName = daemonSets().stream()
-        .collect(Collectors.toMap(ds -> ds.getMetadata().getName(), ds -> ds));
-    for (Pod pod : agentPods()) {
-      String owner = pod.getMetadata().getOwnerReferences().get(0).getName();
-      DaemonSet ds = byName.get(owner);
-      if (ds == null || !selectedNodes(ds, nodes).contains(pod.getSpec().getNodeName())) {
-        client.resource(pod).delete();
-      }
+    public void createMissing() {
+        List<Node> nodes = client.nodes().list().getItems();
+        for (DaemonSet ds : daemonSets()) {
+            Set<String> withPod =
+                    podsOf(ds).stream().map(p -> p.getSpec().getNodeName()).collect(Collectors.toSet());
+            selectedNodes(ds, nodes).stream().filter(n -> !withPod.contains(n)).forEach(n -> createPod(ds, n));
+        }
     }
-  }
 
-  public List<Pod> agentPods() {
-    return client.pods().inNamespace(namespace)
-        .withLabel(AgentLabels.COMPONENT, AgentLabels.COMPONENT_AGENT).list().getItems();
-  }
+    /** What a RollingUpdate does, all at once: pods whose config hash differs from the template go. */
+    public void replaceOutdated() {
+        for (DaemonSet ds : daemonSets()) {
+            String hash = DesiredDaemonSet.configHash(ds);
+            podsOf(ds).stream()
+                    .filter(p -> !Objects.equals(hash, annotation(p)))
+                    .forEach(p -> {
+                        client.resource(p).delete();
+                        createPod(ds, p.getSpec().getNodeName());
+                    });
+        }
+    }
 
-  private List<DaemonSet> daemonSets() {
-    return client.apps().daemonSets().inNamespace(namespace).withLabel(AgentLabels.MANAGED_BY,
-        AgentLabels.MANAGED_BY_VALUE).list().getItems();
-  }
+    public void removeUnselectedAndOrphans() {
+        List<Node> nodes = client.nodes().list().getItems();
+        Map<String, DaemonSet> byName = daemonSets().stream()
+                .collect(Collectors.toMap(ds -> ds.getMetadata().getName(), ds -> ds));
+        for (Pod pod : agentPods()) {
+            String owner = pod.getMetadata().getOwnerReferences().get(0).getName();
+            DaemonSet ds = byName.get(owner);
+            if (ds == null || !selectedNodes(ds, nodes).contains(pod.getSpec().getNodeName())) {
+                client.resource(pod).delete();
+            }
+        }
+    }
 
-  private List<Pod> podsOf(DaemonSet ds) {
-    return agentPods().stream()
-        .filter(p -> p.getMetadata().getOwnerReferences().stream()
-            .anyMatch(o -> o.getUid().equals(ds.getMetadata().getUid())))
-        .toList();
-  }
+    public List<Pod> agentPods() {
+        return client.pods()
+                .inNamespace(namespace)
+                .withLabel(AgentLabels.COMPONENT, AgentLabels.COMPONENT_AGENT)
+                .list()
+                .getItems();
+    }
 
-  private static Set<String> selectedNodes(DaemonSet ds, List<Node> nodes) {
-    var spec = ds.getSpec().getTemplate().getSpec();
-    return NodeSelection.desired(spec.getNodeSelector(), spec.getTolerations(), nodes.stream()).stream()
-        .map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-  }
+    private List<DaemonSet> daemonSets() {
+        return client.apps()
+                .daemonSets()
+                .inNamespace(namespace)
+                .withLabel(AgentLabels.MANAGED_BY, AgentLabels.MANAGED_BY_VALUE)
+                .list()
+                .getItems();
+    }
 
-  private void createPod(DaemonSet ds, String node) {
-    var template = ds.getSpec().getTemplate();
-    Pod pod = new PodBuilder()
-        .withNewMetadata()
-            .withName(ds.getMetadata().getName() + "-" + AgentConfig.Hashes.sha256Prefix(node + annotation(template
-                .getMetadata().getAnnotations())).substring(0, 5))
-            .withNamespace(namespace)
-            .withLabels(template.getMetadata().getLabels())
-            .withAnnotations(template.getMetadata().getAnnotations())
-            .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("DaemonSet")
-                .withName(ds.getMetadata().getName()).withUid(ds.getMetadata().getUid()).withController(true).build())
-        .endMetadata()
-        .withSpec(template.getSpec())
-        .build();
-    pod.getSpec().setNodeName(node);
-    client.resource(pod).create();
-  }
+    private List<Pod> podsOf(DaemonSet ds) {
+        return agentPods().stream()
+                .filter(p -> p.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> o.getUid().equals(ds.getMetadata().getUid())))
+                .toList();
+    }
 
-  private static String annotation(Pod pod) {
-    return annotation(pod.getMetadata().getAnnotations());
-  }
+    private static Set<String> selectedNodes(DaemonSet ds, List<Node> nodes) {
+        var spec = ds.getSpec().getTemplate().getSpec();
+        return NodeSelection.desired(spec.getNodeSelector(), spec.getTolerations(), nodes.stream()).stream()
+                .map(n -> n.getMetadata().getName())
+                .collect(Collectors.toSet());
+    }
 
-  private static String annotation(Map<String, String> annotations) {
-    return annotations == null ? null : annotations.get(AgentLabels.CONFIG_HASH);
-  }
+    private void createPod(DaemonSet ds, String node) {
+        var template = ds.getSpec().getTemplate();
+        Pod pod = new PodBuilder()
+                .withNewMetadata()
+                .withName(ds.getMetadata().getName() + "-"
+                        + AgentConfig.Hashes.sha256Prefix(
+                                        node + annotation(template.getMetadata().getAnnotations()))
+                                .substring(0, 5))
+                .withNamespace(namespace)
+                .withLabels(template.getMetadata().getLabels())
+                .withAnnotations(template.getMetadata().getAnnotations())
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion("apps/v1")
+                        .withKind("DaemonSet")
+                        .withName(ds.getMetadata().getName())
+                        .withUid(ds.getMetadata().getUid())
+                        .withController(true)
+                        .build())
+                .endMetadata()
+                .withSpec(template.getSpec())
+                .build();
+        pod.getSpec().setNodeName(node);
+        client.resource(pod).create();
+    }
+
+    private static String annotation(Pod pod) {
+        return annotation(pod.getMetadata().getAnnotations());
+    }
+
+    private static String annotation(Map<String, String> annotations) {
+        return annotations == null ? null : annotations.get(AgentLabels.CONFIG_HASH);
+    }
 }
