@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.procmodule.operator.reconciler.ProcModuleReconciler;
 import java.io.IOException;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,7 @@ public final class ProcModuleOperator {
      * only API server the tests can run is fabric8's mock, which does not implement SSA, and the
      * strategy shipped must be the one tested. Without SSA, JOSDK's status patch is an unlocked JSON
      * Patch against a possibly stale cache, so status is written by a locked PUT instead (see
-     * ProcModuleReconciler#writeStatus), and the DaemonSet by create/update with a resourceVersion.
+     * ProcModuleReconciler#report), and the DaemonSet by create/update with a resourceVersion.
      */
     public static Operator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry) {
         Operator operator = new Operator(o -> {
@@ -71,7 +72,7 @@ public final class ProcModuleOperator {
                         new LeaderElectionConfiguration(LEASE_NAME, config.podNamespace(), config.podName()));
             }
         });
-        operator.register(new ProcModuleReconciler(config));
+        operator.register(ProcModuleReconciler.create(client, config, Clock.systemUTC()));
         return operator;
     }
 }

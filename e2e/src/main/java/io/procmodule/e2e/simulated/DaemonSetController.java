@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.procmodule.operator.daemonset.AgentLabels;
+import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.reconciler.NodeSelection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.procmodule.operator.daemonset.AgentLabels;
+import io.procmodule.operator.agent.AgentLabels;
 import java.util.Map;
 import java.util.Objects;
 
@@ -119,7 +119,7 @@ final class NodeStandIn {
                         status("build", terminated("Built\nbuilt for this kernel"), true),
                         status("load", terminated("Loaded\nloaded; entry verified"), true))
                 .withContainerStatuses(status(
-                        "verify",
+                        "monitor",
                         new ContainerStateBuilder()
                                 .withNewRunning()
                                 .endRunning()

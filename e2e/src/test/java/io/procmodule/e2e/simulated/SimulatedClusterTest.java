@@ -10,12 +10,12 @@ import io.procmodule.e2e.RepoFiles;
 import io.procmodule.e2e.cluster.Cluster;
 import io.procmodule.e2e.scenarios.ClusterScenarios;
 import io.procmodule.e2e.scenarios.Sample;
+import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.ModuleName;
 import io.procmodule.operator.api.NodeState;
 import io.procmodule.operator.api.NodeStatus;
 import io.procmodule.operator.api.Phase;
 import io.procmodule.operator.api.ProcModule;
-import io.procmodule.operator.daemonset.AgentLabels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -177,7 +177,7 @@ class SimulatedClusterTest extends ClusterScenarios {
         cluster.client().resource(old).delete();
         Pod restarted = awaitPod(
                 SAMPLE_POD_A,
-                p -> !p.getMetadata().getUid().equals(old.getMetadata().getUid()) && containerReady(p, "verify"),
+                p -> !p.getMetadata().getUid().equals(old.getMetadata().getUid()) && containerReady(p, "monitor"),
                 "a new, ready agent pod on node-a");
 
         assertThat(terminationMessage(restarted, "build")).startsWith("CacheHit\n");
@@ -204,7 +204,7 @@ class SimulatedClusterTest extends ClusterScenarios {
 
         Pod pod = awaitPod(
                 SAMPLE_POD_A,
-                p -> containerReady(p, "verify")
+                p -> containerReady(p, "monitor")
                         && terminationMessage(p, "build").contains(newKernel),
                 "node-a's agent ready after building for " + newKernel);
         assertThat(terminationMessage(pod, "build")).startsWith("Built\n");

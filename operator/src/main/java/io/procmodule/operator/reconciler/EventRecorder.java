@@ -4,11 +4,11 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.procmodule.operator.agent.AgentConfig;
 import io.procmodule.operator.api.ProcModule;
-import io.procmodule.operator.daemonset.AgentConfig;
 import io.procmodule.operator.status.ResourceEvent;
 import java.net.HttpURLConnection;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
@@ -24,14 +24,16 @@ public class EventRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
     private final KubernetesClient client;
     private final String namespace;
+    private final Clock clock;
 
-    public EventRecorder(KubernetesClient client, String namespace) {
+    public EventRecorder(KubernetesClient client, String namespace, Clock clock) {
         this.client = client;
         this.namespace = namespace;
+        this.clock = clock;
     }
 
     public void record(ProcModule pm, ResourceEvent e) {
-        String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
         Event event = new EventBuilder()
                 .withNewMetadata()
                 .withNamespace(namespace)

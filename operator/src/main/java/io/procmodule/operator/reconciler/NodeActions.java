@@ -7,10 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.procmodule.operator.OperatorConfig;
+import io.procmodule.operator.agent.AgentConfig;
+import io.procmodule.operator.agent.AgentLabels;
+import io.procmodule.operator.agent.DesiredUnloadPod;
 import io.procmodule.operator.api.ProcModule;
-import io.procmodule.operator.daemonset.AgentConfig;
-import io.procmodule.operator.daemonset.AgentLabels;
-import io.procmodule.operator.daemonset.DesiredUnloadPod;
 import io.procmodule.operator.status.NodeReading;
 import io.procmodule.operator.status.PodReadings;
 import io.procmodule.operator.status.ResourceEvent;
@@ -39,20 +39,15 @@ class NodeActions {
         this.events = events;
     }
 
-    void apply(ProcModule pm, NodePlan plan, AgentConfig unloadConfig, InformerEventSource<Pod, ProcModule> pods) {
+    void apply(ProcModule pm, NodePlan plan, AgentConfig agent, InformerEventSource<Pod, ProcModule> pods) {
         String name = pm.getMetadata().getName();
         String label = AgentLabels.nodeLabel(name);
         for (String node : plan.toLabel()) {
-            editNode(node, n -> withLabel(n, label, unloadConfig.moduleName()));
-            LOG.info(
-                    "{}: labelled node {} {}={} (agent pod running there)",
-                    name,
-                    node,
-                    label,
-                    unloadConfig.moduleName());
+            editNode(node, n -> withLabel(n, label, agent.moduleName()));
+            LOG.info("{}: labelled node {} {}={} (agent pod running there)", name, node, label, agent.moduleName());
         }
         for (String node : plan.createUnloadPodOn()) {
-            Pod pod = DesiredUnloadPod.render(pm, config.namespace(), unloadConfig, node);
+            Pod pod = DesiredUnloadPod.render(pm, config.namespace(), agent, node);
             try {
                 Pod created = client.pods()
                         .inNamespace(config.namespace())

@@ -2,7 +2,8 @@ package io.procmodule.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.procmodule.operator.daemonset.AgentLabels;
+import io.procmodule.operator.agent.AgentLabels;
+import io.procmodule.operator.status.Mode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,30 +45,38 @@ public record NodePlan(
     }
 
     /**
-     * @param deleting the resource is being deleted: every node that may carry the module is unloaded
-     * @param desiredNodes nodes that should carry the module (ignored while deleting)
+     * What the plan is decided from.
+     *
+     * @param mode deleting: every node that may carry the module is unloaded; blocked: nothing is touched
+     * @param desiredNodes nodes that should carry the module (ignored unless applying)
+     * @param unloadTimeout how long an unload pod may take before its node is given up
      */
-    public static NodePlan decide(
+    public record Input(
             String procModuleName,
-            boolean deleting,
+            Mode mode,
             Collection<Node> desiredNodes,
-            Collection<Node> nodes,
-            Collection<Pod> agentPods,
-            Collection<Pod> unloadPods,
+            ClusterSnapshot observed,
             Instant now,
-            Duration timeout) {
-        String label = AgentLabels.nodeLabel(procModuleName);
+            Duration unloadTimeout) {}
+
+    public static NodePlan decide(Input in) {
+        if (in.mode() instanceof Mode.Blocked) {
+            return NONE;
+        }
+        Collection<Node> nodes = in.observed().nodes();
+        Instant now = in.now();
+        String label = AgentLabels.nodeLabel(in.procModuleName());
         Map<String, Node> byName = nodes.stream()
                 .collect(Collectors.toMap(n -> n.getMetadata().getName(), Function.identity(), (a, b) -> a));
-        Set<String> desired = deleting
+        Set<String> desired = !(in.mode() instanceof Mode.Applying)
                 ? Set.of()
-                : desiredNodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+                : in.desiredNodes().stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
         Set<String> labelled = nodes.stream()
                 .filter(n -> n.getMetadata().getLabels() != null
                         && n.getMetadata().getLabels().containsKey(label))
                 .map(n -> n.getMetadata().getName())
                 .collect(Collectors.toSet());
-        Set<String> withAgent = agentPods.stream()
+        Set<String> withAgent = in.observed().agentPods().stream()
                 .map(p -> p.getSpec() == null ? null : p.getSpec().getNodeName())
                 .filter(n -> n != null && byName.containsKey(n))
                 .collect(Collectors.toSet());
@@ -81,7 +90,7 @@ public record NodePlan(
         Set<String> unload = new TreeSet<>(labelled);
         unload.removeAll(desired);
 
-        Map<String, Pod> unloadPodByNode = unloadPods.stream()
+        Map<String, Pod> unloadPodByNode = in.observed().unloadPods().stream()
                 .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
                 .collect(Collectors.toMap(p -> p.getSpec().getNodeName(), Function.identity(), (a, b) -> a));
         Set<String> create = new TreeSet<>();
@@ -94,11 +103,11 @@ public record NodePlan(
             } else if (pod.getStatus() != null
                     && "Succeeded".equals(pod.getStatus().getPhase())) {
                 confirmed.add(pod);
-            } else if (age(pod, now).compareTo(timeout) > 0) {
+            } else if (age(pod, now).compareTo(in.unloadTimeout()) > 0) {
                 abandoned.add(pod);
             }
         }
-        List<Pod> stale = unloadPods.stream()
+        List<Pod> stale = in.observed().unloadPods().stream()
                 .filter(p -> p.getSpec() == null || !unload.contains(p.getSpec().getNodeName()))
                 .toList();
         return new NodePlan(toLabel, unload.stream().map(byName::get).toList(), create, confirmed, abandoned, stale);

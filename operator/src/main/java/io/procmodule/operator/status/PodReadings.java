@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.NodeState;
-import io.procmodule.operator.daemonset.AgentLabels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,12 +14,13 @@ import java.util.Set;
 
 /**
  * Reads node states from pod statuses, following the pod shape of deploy/daemonset/daemonset.yaml:
- * init containers build and load, main container verify.
+ * init containers build and load, main container monitor (the agent's {@code monitor} step, whose readiness
+ * probe runs its {@code verify} step).
  */
 public final class PodReadings {
     static final String BUILD = "build";
     static final String LOAD = "load";
-    static final String VERIFY = "verify";
+    static final String MONITOR = "monitor";
     /** Waiting reasons that will not fix themselves: the user has to act. */
     static final Set<String> STUCK_WAITING_REASONS = Set.of(
             "ErrImagePull",
@@ -32,7 +33,7 @@ public final class PodReadings {
     private PodReadings() {}
 
     /**
-     * Order matters: a ready verify container wins (the module works now, whatever failed before);
+     * Order matters: a ready monitor container wins (the module works now, whatever failed before);
      * then any failure, current or last (a restarted container still failed); then progress.
      */
     public static NodeReading agent(Pod pod, String currentConfigHash) {
@@ -46,8 +47,8 @@ public final class PodReadings {
                     "pod " + pod.getMetadata().getName() + " runs an older configuration; waiting for its replacement");
         }
         List<ContainerStatus> statuses = containerStatuses(pod);
-        Optional<ContainerStatus> verify = find(statuses, VERIFY);
-        if (verify.map(s -> Boolean.TRUE.equals(s.getReady())).orElse(false)) {
+        Optional<ContainerStatus> monitor = find(statuses, MONITOR);
+        if (monitor.map(s -> Boolean.TRUE.equals(s.getReady())).orElse(false)) {
             TerminationMessage loaded = find(statuses, LOAD)
                     .map(PodReadings::terminated)
                     .map(t -> TerminationMessage.parse(t.getMessage(), "Verified", "module loaded and verified"))
@@ -67,7 +68,7 @@ public final class PodReadings {
         if (running(find(statuses, LOAD))) {
             return new NodeReading(NodeState.Loading, "Loading", "loading the module and checking its /proc entry");
         }
-        if (running(find(statuses, VERIFY))) {
+        if (running(find(statuses, MONITOR))) {
             return new NodeReading(
                     NodeState.Verifying, "Verifying", "waiting for the readiness probe to read the entry");
         }

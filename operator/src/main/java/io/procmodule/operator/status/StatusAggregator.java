@@ -53,25 +53,25 @@ public final class StatusAggregator {
 
     public static ProcModuleStatus aggregate(StatusInput in) {
         String now = DateTimeFormatter.ISO_INSTANT.format(in.now().truncatedTo(ChronoUnit.SECONDS));
-        Map<String, NodeStatus> previousNodes = in.previous() == null
+        Map<String, NodeStatus> previousNodes = in.resource().previous() == null
                 ? Map.of()
-                : in.previous().getNodes().stream()
+                : in.resource().previous().getNodes().stream()
                         .collect(Collectors.toMap(NodeStatus::getNodeName, n -> n, (a, b) -> a));
 
+        List<Node> desiredNodes =
+                in.mode() instanceof Mode.Applying ? in.agents().desiredNodes() : List.of();
         List<NodeStatus> desired = new ArrayList<>();
-        if (in.blocker() == null) {
-            Map<String, Pod> agentPods = newestByNode(in.agentPods());
-            for (Node node : in.desiredNodes()) {
-                Pod pod = agentPods.get(name(node));
-                NodeReading reading = pod == null
-                        ? new NodeReading(NodeState.Pending, "NoPod", "waiting for the DaemonSet to start an agent pod")
-                        : PodReadings.agent(pod, in.configHash());
-                desired.add(entry(node, reading, previousNodes, now));
-            }
+        Map<String, Pod> agentPods = newestByNode(in.agents().pods());
+        for (Node node : desiredNodes) {
+            Pod pod = agentPods.get(name(node));
+            NodeReading reading = pod == null
+                    ? new NodeReading(NodeState.Pending, "NoPod", "waiting for the DaemonSet to start an agent pod")
+                    : PodReadings.agent(pod, in.agents().configHash());
+            desired.add(entry(node, reading, previousNodes, now));
         }
-        Map<String, Pod> unloadPods = newestByNode(in.unloadPods());
+        Map<String, Pod> unloadPods = newestByNode(in.unloads().pods());
         List<NodeStatus> unloading = new ArrayList<>();
-        for (Node node : in.unloadNodes()) {
+        for (Node node : in.unloads().nodes()) {
             Pod pod = unloadPods.get(name(node));
             NodeReading reading = pod == null
                     ? new NodeReading(NodeState.Unloading, "Unloading", "creating the unload pod")
@@ -80,10 +80,10 @@ public final class StatusAggregator {
         }
 
         ProcModuleStatus s = new ProcModuleStatus();
-        s.setObservedGeneration(in.generation());
-        s.setEntryName(in.entryName());
-        s.setModuleName(in.moduleName());
-        int desiredCount = in.blocker() == null ? in.desiredNodes().size() : 0;
+        s.setObservedGeneration(in.resource().generation());
+        s.setEntryName(in.resource().entryName());
+        s.setModuleName(in.resource().moduleName());
+        int desiredCount = desiredNodes.size();
         int verified = count(desired, NodeState.Verified);
         int failed = count(desired, NodeState.Failed);
         int unloadingCount = (int) unloading.stream()
@@ -114,11 +114,10 @@ public final class StatusAggregator {
 
     private static void setPhaseAndConditions(
             ProcModuleStatus s, StatusInput in, List<NodeStatus> desired, String now) {
-        ProcModuleStatus prev = in.previous();
-        long gen = in.generation();
+        ProcModuleStatus prev = in.resource().previous();
+        long gen = in.resource().generation();
         List<Condition> conditions = new ArrayList<>();
-        if (in.blocker() != null) {
-            Blocker b = in.blocker();
+        if (in.mode() instanceof Mode.Blocked b) {
             s.setPhase(Phase.Failed);
             conditions.add(Conditions.of(prev, CONDITION_READY, false, b.reason(), b.message(), gen, now));
             conditions.add(Conditions.of(
@@ -130,7 +129,7 @@ public final class StatusAggregator {
                     gen,
                     now));
             conditions.add(Conditions.of(prev, CONDITION_DEGRADED, true, b.reason(), b.message(), gen, now));
-        } else if (in.deleting()) {
+        } else if (in.mode() instanceof Mode.Deleting) {
             s.setPhase(Phase.Deleting);
             conditions.add(
                     Conditions.of(prev, CONDITION_READY, false, "Deleting", "the resource is being deleted", gen, now));

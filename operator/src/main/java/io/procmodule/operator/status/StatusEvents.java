@@ -49,7 +49,8 @@ public final class StatusEvents {
 
     private static Optional<ResourceEvent> blockerEvent(ProcModuleStatus previous, ProcModuleStatus next) {
         return next.condition(ProcModuleStatus.CONDITION_DEGRADED)
-                .filter(c -> Blocker.INVALID_SPEC.equals(c.getReason()) || Blocker.CONFLICT.equals(c.getReason()))
+                .filter(c ->
+                        Mode.Blocked.INVALID_SPEC.equals(c.getReason()) || Mode.Blocked.CONFLICT.equals(c.getReason()))
                 .filter(c -> previous == null
                         || previous.condition(ProcModuleStatus.CONDITION_DEGRADED)
                                 .map(p -> !Objects.equals(p.getReason(), c.getReason())

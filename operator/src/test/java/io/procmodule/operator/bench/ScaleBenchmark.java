@@ -11,10 +11,11 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.ProcModuleStatus;
-import io.procmodule.operator.daemonset.AgentLabels;
 import io.procmodule.operator.reconciler.NodeCacheScale;
 import io.procmodule.operator.reconciler.NodeSelection;
+import io.procmodule.operator.status.Mode;
 import io.procmodule.operator.status.StatusAggregator;
 import io.procmodule.operator.status.StatusInput;
 import io.procmodule.operator.testing.PodStatuses;
@@ -174,7 +175,11 @@ public final class ScaleBenchmark {
 
     private static StatusInput input(ProcModuleStatus previous, List<Node> desired, List<Pod> pods) {
         return new StatusInput(
-                1, previous, "hello_world", "hello_proc", null, false, desired, HASH, pods, List.of(), List.of(), T0);
+                Mode.APPLYING,
+                new StatusInput.Resource(1, previous, "hello_world", "hello_proc"),
+                new StatusInput.Agents(desired, HASH, pods),
+                new StatusInput.Unloads(List.of(), List.of()),
+                T0);
     }
 
     /** Same shape as the agent pods in StatusAggregatorTest (that helper is package-private there). */

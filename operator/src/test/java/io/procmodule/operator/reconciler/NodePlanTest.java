@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.procmodule.operator.status.Mode;
 import io.procmodule.operator.testing.PodStatuses;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,15 +43,13 @@ class NodePlanTest {
         Node a = node("a", "6.1");
         Node b = labelled("b");
         Node c = node("c", "6.1");
-        NodePlan plan = NodePlan.decide(
+        NodePlan plan = NodePlan.decide(new NodePlan.Input(
                 "hello",
-                false,
+                Mode.APPLYING,
                 List.of(a, b, c),
-                List.of(a, b, c),
-                List.of(pod("a", null, NOW), pod("b", null, NOW)),
-                List.of(),
+                new ClusterSnapshot(List.of(a, b, c), List.of(pod("a", null, NOW), pod("b", null, NOW)), List.of()),
                 NOW,
-                TIMEOUT);
+                TIMEOUT));
         assertThat(plan.toLabel()).containsExactly("a");
         assertThat(plan.unloadNodes()).isEmpty();
         assertThat(plan.nothingToUnload()).isTrue();
@@ -60,7 +59,13 @@ class NodePlanTest {
     void labelledNodeOutsideTheSelectionGetsAnUnloadPod() {
         Node a = labelled("a");
         Node b = labelled("b");
-        NodePlan plan = NodePlan.decide("hello", false, List.of(a), List.of(a, b), List.of(), List.of(), NOW, TIMEOUT);
+        NodePlan plan = NodePlan.decide(new NodePlan.Input(
+                "hello",
+                Mode.APPLYING,
+                List.of(a),
+                new ClusterSnapshot(List.of(a, b), List.of(), List.of()),
+                NOW,
+                TIMEOUT));
         assertThat(plan.unloadNodes())
                 .extracting(n -> n.getMetadata().getName())
                 .containsExactly("b");
@@ -79,15 +84,13 @@ class NodePlanTest {
                 "c",
                 PodStatuses.unloadFailing("UnloadFailed", "in use"),
                 NOW.minus(TIMEOUT).minusSeconds(1));
-        NodePlan plan = NodePlan.decide(
+        NodePlan plan = NodePlan.decide(new NodePlan.Input(
                 "hello",
-                true,
+                Mode.DELETING,
                 List.of(a, b, c),
-                List.of(a, b, c),
-                List.of(),
-                List.of(done, running, old),
+                new ClusterSnapshot(List.of(a, b, c), List.of(), List.of(done, running, old)),
                 NOW,
-                TIMEOUT);
+                TIMEOUT));
         assertThat(plan.toLabel()).isEmpty();
         assertThat(plan.createUnloadPodOn()).isEmpty();
         assertThat(plan.confirmed()).containsExactly(done);
@@ -100,19 +103,30 @@ class NodePlanTest {
         Node a = node("a", "6.1");
         Pod finished = pod("a", PodStatuses.unloadSucceeded("Unloaded"), NOW);
         Pod orphan = pod("gone", PodStatuses.unloadRunning(), NOW);
-        NodePlan plan = NodePlan.decide(
+        NodePlan plan = NodePlan.decide(new NodePlan.Input(
                 "hello",
-                true,
+                Mode.DELETING,
                 List.of(),
-                List.of(a),
-                List.of(pod("a", null, NOW)),
-                List.of(finished, orphan),
+                new ClusterSnapshot(List.of(a), List.of(pod("a", null, NOW)), List.of(finished, orphan)),
                 NOW,
-                TIMEOUT);
+                TIMEOUT));
         assertThat(plan.unloadNodes())
                 .as("agent pods alone never start an unload")
                 .isEmpty();
         assertThat(plan.stale()).containsExactly(finished, orphan);
         assertThat(plan.nothingToUnload()).isTrue();
+    }
+
+    @Test
+    void blockedResourceTouchesNoNode() {
+        Node a = labelled("a");
+        NodePlan plan = NodePlan.decide(new NodePlan.Input(
+                "hello",
+                Mode.Blocked.conflict("another ProcModule owns the entry"),
+                List.of(),
+                new ClusterSnapshot(List.of(a), List.of(pod("a", null, NOW)), List.of()),
+                NOW,
+                TIMEOUT));
+        assertThat(plan).isEqualTo(NodePlan.NONE);
     }
 }

@@ -9,11 +9,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.NodeState;
 import io.procmodule.operator.api.NodeStatus;
 import io.procmodule.operator.api.Phase;
 import io.procmodule.operator.api.ProcModuleStatus;
-import io.procmodule.operator.daemonset.AgentLabels;
 import io.procmodule.operator.testing.PodStatuses;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -63,7 +63,11 @@ class StatusAggregatorTest {
             List<Pod> unloadPods,
             Instant now) {
         return new StatusInput(
-                1, previous, "hello_world", "hello_proc", null, false, desired, HASH, pods, unloading, unloadPods, now);
+                Mode.APPLYING,
+                new StatusInput.Resource(1, previous, "hello_world", "hello_proc"),
+                new StatusInput.Agents(desired, HASH, pods),
+                new StatusInput.Unloads(unloading, unloadPods),
+                now);
     }
 
     static Map<String, NodeStatus> byNode(ProcModuleStatus s) {
@@ -245,17 +249,10 @@ class StatusAggregatorTest {
     @Test
     void blockedResourceFailsWithTheBlockerAsReason() {
         StatusInput in = new StatusInput(
-                3,
-                null,
-                null,
-                null,
-                Blocker.conflict("ProcModule first already loads it"),
-                false,
-                List.of(node("a", "6.1")),
-                HASH,
-                List.of(),
-                List.of(),
-                List.of(),
+                Mode.Blocked.conflict("ProcModule first already loads it"),
+                new StatusInput.Resource(3, null, null, null),
+                new StatusInput.Agents(List.of(node("a", "6.1")), HASH, List.of()),
+                new StatusInput.Unloads(List.of(), List.of()),
                 T0);
         ProcModuleStatus s = StatusAggregator.aggregate(in);
         assertThat(s.getPhase()).isEqualTo(Phase.Failed);
@@ -271,17 +268,10 @@ class StatusAggregatorTest {
     @Test
     void deletingShowsTheUnloads() {
         StatusInput in = new StatusInput(
-                1,
-                null,
-                "hello_world",
-                "hello_proc",
-                null,
-                true,
-                List.of(),
-                HASH,
-                List.of(),
-                List.of(node("a", "6.1")),
-                List.of(unload("a", PodStatuses.unloadRunning())),
+                Mode.DELETING,
+                new StatusInput.Resource(1, null, "hello_world", "hello_proc"),
+                new StatusInput.Agents(List.of(), HASH, List.of()),
+                new StatusInput.Unloads(List.of(node("a", "6.1")), List.of(unload("a", PodStatuses.unloadRunning()))),
                 T0);
         ProcModuleStatus s = StatusAggregator.aggregate(in);
         assertThat(s.getPhase()).isEqualTo(Phase.Deleting);

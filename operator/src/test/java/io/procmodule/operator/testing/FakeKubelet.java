@@ -3,7 +3,7 @@ package io.procmodule.operator.testing;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.procmodule.operator.daemonset.AgentLabels;
+import io.procmodule.operator.agent.AgentLabels;
 import java.util.List;
 
 /** Stands in for the kubelet: writes the pod statuses of {@link PodStatuses} to pods on a node. */

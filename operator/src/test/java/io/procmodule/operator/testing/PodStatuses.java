@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Pod statuses as the kubelet reports them for the agent pod (init containers build and load, main
- * container verify) and the unload pod (container unload), at each stage of their life.
+ * container monitor) and the unload pod (container unload), at each stage of their life.
  */
 public final class PodStatuses {
     private PodStatuses() {}
@@ -62,7 +62,7 @@ public final class PodStatuses {
         return new PodStatusBuilder()
                 .withPhase("Pending")
                 .withInitContainerStatuses(build, status("load", waiting("PodInitializing"), false, 0))
-                .withContainerStatuses(status("verify", waiting("PodInitializing"), false, 0))
+                .withContainerStatuses(status("monitor", waiting("PodInitializing"), false, 0))
                 .withConditions(condition("Initialized", false), condition("Ready", false))
                 .build();
     }
@@ -70,7 +70,7 @@ public final class PodStatuses {
     /** The monitor container found the entry wrong and exited. */
     public static PodStatus agentVerifyFailed(String reason, String message) {
         PodStatus s = agentVerifying();
-        ContainerStatus verify = status("verify", waiting("CrashLoopBackOff"), false, 1);
+        ContainerStatus verify = status("monitor", waiting("CrashLoopBackOff"), false, 1);
         verify.setLastState(terminated(2, reason + "\n" + message));
         s.setContainerStatuses(List.of(verify));
         return s;
@@ -110,7 +110,7 @@ public final class PodStatuses {
                 .withInitContainerStatuses(
                         status("build", build, build.getTerminated() != null, 0),
                         status("load", load, load.getTerminated() != null, 0))
-                .withContainerStatuses(status("verify", verify, ready, 0))
+                .withContainerStatuses(status("monitor", verify, ready, 0))
                 .withConditions(
                         condition("Initialized", initialized),
                         condition("ContainersReady", ready),

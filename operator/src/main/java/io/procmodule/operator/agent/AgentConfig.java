@@ -1,7 +1,8 @@
-package io.procmodule.operator.daemonset;
+package io.procmodule.operator.agent;
 
 import io.procmodule.operator.api.ModuleName;
 import io.procmodule.operator.api.ProcModule;
+import io.procmodule.operator.api.ProcModuleStatus;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,6 +19,18 @@ public record AgentConfig(String entryName, String message, String moduleName, S
 
     public static AgentConfig of(ProcModule pm, String image) {
         String entry = pm.getSpec().getEntryName();
+        return new AgentConfig(entry, pm.getSpec().getMessage(), ModuleName.forEntry(entry), image);
+    }
+
+    /**
+     * The configuration that was applied, which unloads must use: the entry the status records, not a
+     * later edit of the spec (before anything was applied, the spec's entry).
+     */
+    public static AgentConfig applied(ProcModule pm, String image) {
+        ProcModuleStatus status = pm.getStatus();
+        String entry = status != null && status.getEntryName() != null
+                ? status.getEntryName()
+                : pm.getSpec().getEntryName();
         return new AgentConfig(entry, pm.getSpec().getMessage(), ModuleName.forEntry(entry), image);
     }
 

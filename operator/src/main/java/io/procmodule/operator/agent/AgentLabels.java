@@ -1,4 +1,4 @@
-package io.procmodule.operator.daemonset;
+package io.procmodule.operator.agent;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.procmodule.operator.daemonset;
+package io.procmodule.operator.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

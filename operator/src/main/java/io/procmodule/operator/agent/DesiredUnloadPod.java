@@ -1,4 +1,4 @@
-package io.procmodule.operator.daemonset;
+package io.procmodule.operator.agent;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Toleration;
