@@ -2,11 +2,11 @@
 /*
  * hello_proc - the classic "Hello World for /proc" lecture module, done right.
  *
- * As on the slides, module_init creates /proc/<entry_name> with proc_create(),
- * module_exit removes it, and the open, read and release callbacks each log a
- * line. Unlike the slides, the text is built once and never changed, every
- * open gets its own copy in file->private_data, and reads honour size and
- * offset, so any number of concurrent readers is safe.
+ * As in the classic lecture version, module_init creates /proc/<entry_name>
+ * with proc_create(), module_exit removes it, and the open, read and release
+ * callbacks each log a line. Unlike that version, the text is built once and
+ * never changed, every open gets its own copy in file->private_data, and reads
+ * honour size and offset, so any number of concurrent readers is safe.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +21,10 @@
 #include <linux/string.h>
 #include <linux/version.h>
 
+/*
+ * The operator states these limits once (operator/.../api/Limits.java);
+ * LimitsTest fails when these lines disagree with it.
+ */
 #define ENTRY_NAME_MAX	64
 /* Also param_set_charp()'s own limit: longer values never reach us. */
 #define MESSAGE_MAX	1024

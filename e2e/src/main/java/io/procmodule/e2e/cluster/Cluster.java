@@ -1,6 +1,7 @@
 package io.procmodule.e2e.cluster;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.procmodule.operator.api.ProcModule;
 import java.time.Duration;
 import java.util.List;
@@ -19,10 +20,17 @@ public interface Cluster extends AutoCloseable {
      */
     ProcModule apply(ProcModule resource);
 
-    Optional<ProcModule> get(String name);
+    /** The named ProcModule on this cluster's API server (which may not hold it). */
+    Resource<ProcModule> procModule(String name);
+
+    default Optional<ProcModule> get(String name) {
+        return Optional.ofNullable(procModule(name).get());
+    }
 
     /** Requests deletion; the operator's finalizer decides when the object is gone. */
-    void delete(String name);
+    default void delete(String name) {
+        procModule(name).delete();
+    }
 
     /** Waits until the resource satisfies {@code condition}; fails naming {@code description}. */
     ProcModule await(String name, Predicate<ProcModule> condition, String description, Duration timeout);

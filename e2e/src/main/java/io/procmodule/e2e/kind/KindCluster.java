@@ -128,7 +128,8 @@ public final class KindCluster implements Cluster {
         return context;
     }
 
-    private Resource<ProcModule> resource(String name) {
+    @Override
+    public Resource<ProcModule> procModule(String name) {
         return client.resources(ProcModule.class).withName(name);
     }
 
@@ -148,19 +149,9 @@ public final class KindCluster implements Cluster {
     }
 
     @Override
-    public Optional<ProcModule> get(String name) {
-        return Optional.ofNullable(resource(name).get());
-    }
-
-    @Override
-    public void delete(String name) {
-        resource(name).delete();
-    }
-
-    @Override
     public ProcModule await(String name, Predicate<ProcModule> condition, String description, Duration timeout) {
         try {
-            return resource(name)
+            return procModule(name)
                     .waitUntilCondition(
                             pm -> pm != null && condition.test(pm), timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (KubernetesClientTimeoutException e) {
@@ -178,7 +169,7 @@ public final class KindCluster implements Cluster {
     @Override
     public void awaitDeleted(String name, Duration timeout) {
         try {
-            resource(name).waitUntilCondition(Objects::isNull, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            procModule(name).waitUntilCondition(Objects::isNull, timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (KubernetesClientTimeoutException e) {
             throw new AssertionError(
                     name + " still exists after " + timeout + "; status: "

@@ -175,7 +175,7 @@ public final class SimulatedCluster implements Cluster {
     public ProcModule apply(ProcModule resource) {
         // kubectl apply of name, labels and spec (the mock has no server-side apply).
         String name = resource.getMetadata().getName();
-        ProcModule existing = resource(name).get();
+        ProcModule existing = procModule(name).get();
         if (existing == null) {
             ProcModule fresh = new ProcModule();
             fresh.setMetadata(new ObjectMetaBuilder()
@@ -185,7 +185,7 @@ public final class SimulatedCluster implements Cluster {
             fresh.setSpec(resource.getSpec());
             return client.resource(fresh).create();
         }
-        return resource(name).edit(pm -> {
+        return procModule(name).edit(pm -> {
             pm.setSpec(resource.getSpec());
             if (resource.getMetadata().getLabels() != null) {
                 pm.getMetadata().setLabels(resource.getMetadata().getLabels());
@@ -195,20 +195,10 @@ public final class SimulatedCluster implements Cluster {
     }
 
     @Override
-    public Optional<ProcModule> get(String name) {
-        return Optional.ofNullable(resource(name).get());
-    }
-
-    @Override
-    public void delete(String name) {
-        resource(name).delete();
-    }
-
-    @Override
     public ProcModule await(String name, Predicate<ProcModule> condition, String description, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
-            ProcModule pm = resource(name).get();
+            ProcModule pm = procModule(name).get();
             if (pm != null && condition.test(pm)) {
                 return pm;
             }
@@ -224,7 +214,7 @@ public final class SimulatedCluster implements Cluster {
     public void awaitDeleted(String name, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         ProcModule pm;
-        while ((pm = resource(name).get()) != null) {
+        while ((pm = procModule(name).get()) != null) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError(name + " still exists after " + timeout + "; status:\n" + statusYaml(pm));
             }
@@ -339,7 +329,8 @@ public final class SimulatedCluster implements Cluster {
         return kubelet;
     }
 
-    private Resource<ProcModule> resource(String name) {
+    @Override
+    public Resource<ProcModule> procModule(String name) {
         return client.resources(ProcModule.class).withName(name);
     }
 

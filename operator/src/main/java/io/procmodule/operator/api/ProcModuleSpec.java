@@ -19,16 +19,14 @@ import java.util.Map;
 public class ProcModuleSpec {
     public static final String DEFAULT_ENTRY_NAME = "hello_world";
     public static final String DEFAULT_MESSAGE = "Hello, World!";
-    public static final int MAX_ENTRY_NAME_LENGTH = 44;
-    public static final String ENTRY_NAME_PATTERN = "^[A-Za-z0-9._-]{1," + MAX_ENTRY_NAME_LENGTH + "}$";
-    public static final int MAX_MESSAGE_LENGTH = 1024;
+    public static final String ENTRY_NAME_PATTERN = "^[A-Za-z0-9._-]{1," + Limits.MAX_ENTRY_NAME_LENGTH + "}$";
     /** Printable ASCII (0x20-0x7e) except the double quote, which the kernel parameter parser cannot carry. */
     public static final String MESSAGE_PATTERN = "^[ !#-~]+$";
 
     public static final int MAX_NODE_SELECTOR_ENTRIES = 64;
 
     @Default(DEFAULT_ENTRY_NAME)
-    @Size(min = 1, max = MAX_ENTRY_NAME_LENGTH)
+    @Size(min = 1, max = Limits.MAX_ENTRY_NAME_LENGTH)
     @Pattern(ENTRY_NAME_PATTERN)
     // Go regexps (the CRD pattern dialect) have no lookahead: the exclusions live in CEL.
     @ValidationRule(
@@ -40,7 +38,7 @@ public class ProcModuleSpec {
     private String entryName = DEFAULT_ENTRY_NAME;
 
     @Default(DEFAULT_MESSAGE)
-    @Size(min = 1, max = MAX_MESSAGE_LENGTH)
+    @Size(min = 1, max = Limits.MAX_MESSAGE_LENGTH)
     @Pattern(MESSAGE_PATTERN)
     private String message = DEFAULT_MESSAGE;
 

@@ -49,10 +49,10 @@ public final class PodReadings {
         List<ContainerStatus> statuses = containerStatuses(pod);
         Optional<ContainerStatus> monitor = find(statuses, MONITOR);
         if (monitor.map(s -> Boolean.TRUE.equals(s.getReady())).orElse(false)) {
-            TerminationMessage loaded = find(statuses, LOAD)
-                    .map(PodReadings::terminated)
-                    .map(t -> TerminationMessage.parse(t.getMessage(), "Verified", "module loaded and verified"))
-                    .orElse(new TerminationMessage("Verified", "module loaded and verified"));
+            TerminationMessage loaded = TerminationMessage.parse(
+                    find(statuses, LOAD).map(PodReadings::terminationMessage).orElse(null),
+                    "Verified",
+                    "module loaded and verified");
             return new NodeReading(NodeState.Verified, loaded.reason(), loaded.message());
         }
         for (ContainerStatus s : statuses) {
@@ -79,12 +79,14 @@ public final class PodReadings {
     public static NodeReading unload(Pod pod) {
         List<ContainerStatus> statuses = containerStatuses(pod);
         if ("Succeeded".equals(phase(pod))) {
-            TerminationMessage done = statuses.stream()
-                    .map(PodReadings::terminated)
-                    .filter(t -> t != null)
-                    .findFirst()
-                    .map(t -> TerminationMessage.parse(t.getMessage(), "Unloaded", "module unloaded"))
-                    .orElse(new TerminationMessage("Unloaded", "module unloaded"));
+            TerminationMessage done = TerminationMessage.parse(
+                    statuses.stream()
+                            .filter(c -> terminated(c) != null)
+                            .findFirst()
+                            .map(PodReadings::terminationMessage)
+                            .orElse(null),
+                    "Unloaded",
+                    "module unloaded");
             return new NodeReading(NodeState.Unloaded, done.reason(), done.message());
         }
         for (ContainerStatus s : statuses) {
@@ -166,6 +168,12 @@ public final class PodReadings {
 
     private static ContainerStateTerminated terminated(ContainerStatus s) {
         return s.getState() == null ? null : s.getState().getTerminated();
+    }
+
+    /** The message of a container that terminated; null (the parser's fallback) otherwise. */
+    private static String terminationMessage(ContainerStatus s) {
+        ContainerStateTerminated t = terminated(s);
+        return t == null ? null : t.getMessage();
     }
 
     private static String phase(Pod pod) {

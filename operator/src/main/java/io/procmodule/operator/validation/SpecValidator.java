@@ -2,6 +2,7 @@ package io.procmodule.operator.validation;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.procmodule.operator.api.Limits;
 import io.procmodule.operator.api.ProcModule;
 import io.procmodule.operator.api.ProcModuleSpec;
 import io.procmodule.operator.api.ProcModuleStatus;
@@ -59,7 +60,7 @@ public final class SpecValidator {
 
     private static void checkEntryName(String entry, List<String> violations) {
         if (entry == null || !ENTRY_NAME.matcher(entry).matches()) {
-            violations.add("spec.entryName \"" + entry + "\" must be 1-" + ProcModuleSpec.MAX_ENTRY_NAME_LENGTH
+            violations.add("spec.entryName \"" + entry + "\" must be 1-" + Limits.MAX_ENTRY_NAME_LENGTH
                     + " characters of A-Z a-z 0-9 . _ -");
         } else if (entry.equals(".") || entry.equals("..")) {
             violations.add("spec.entryName must not be \".\" or \"..\"");
@@ -79,8 +80,8 @@ public final class SpecValidator {
     }
 
     private static void checkMessage(String message, List<String> violations) {
-        if (message == null || message.isEmpty() || message.length() > ProcModuleSpec.MAX_MESSAGE_LENGTH) {
-            violations.add("spec.message must be 1-" + ProcModuleSpec.MAX_MESSAGE_LENGTH + " characters long");
+        if (message == null || message.isEmpty() || message.length() > Limits.MAX_MESSAGE_LENGTH) {
+            violations.add("spec.message must be 1-" + Limits.MAX_MESSAGE_LENGTH + " characters long");
         } else if (!MESSAGE.matcher(message).matches()) {
             violations.add("spec.message may contain only printable ASCII characters other than '\"'"
                     + " (no tabs, newlines or non-ASCII)");

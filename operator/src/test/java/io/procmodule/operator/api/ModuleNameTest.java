@@ -21,8 +21,7 @@ class ModuleNameTest {
 
     @Test
     void longestEntryFitsTheKernelsModuleNameLimit() {
-        // MODULE_NAME_LEN is 56 including the terminating NUL.
-        assertThat(ModuleName.forEntry("x".repeat(ProcModuleSpec.MAX_ENTRY_NAME_LENGTH)))
-                .hasSizeLessThanOrEqualTo(55);
+        assertThat(ModuleName.forEntry("x".repeat(Limits.MAX_ENTRY_NAME_LENGTH)))
+                .hasSize(Limits.MAX_MODULE_NAME_LENGTH);
     }
 }
