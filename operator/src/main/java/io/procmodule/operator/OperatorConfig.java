@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The operator's configuration, read from the environment (see CONTEXT/README).
+ * The operator's configuration, read from the environment (README: "Operator configuration").
  *
  * @param recheckInterval how often waiting states (unloads, conflicts) are looked at again without an event
  */

@@ -6,7 +6,7 @@ import java.util.List;
 public record NodeSpec(String name, String kernel, boolean headers) {
 
     /**
-     * The issue's three nodes: Debian's 6.1 kernel, its 6.12 kernel, and a node whose kernel headers
+     * The simulated cluster's three nodes: Debian's 6.1 kernel, its 6.12 kernel, and a node whose kernel headers
      * are missing (the 6.1 kernel booted without its headers disk).
      */
     public static List<NodeSpec> standardNodes(HostKernels kernels) {

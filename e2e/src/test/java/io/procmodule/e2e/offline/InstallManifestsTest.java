@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The install manifests fit together and run the operator the way CONTEXT.md configures it. */
+/** The install manifests fit together and run the operator the way OperatorConfig and
+ * the README's "Operator configuration" paragraph describe it. */
 class InstallManifestsTest {
     private static <T> T manifest(String file, Class<T> type) {
         return type.cast(StrictYaml.decodeKubernetesObject(

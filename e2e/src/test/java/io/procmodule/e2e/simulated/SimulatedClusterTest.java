@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>First the shared scenarios of {@link ClusterScenarios} (also run on kind) on node-a (6.1) and
  * node-b (6.12): they expect every node to end up verified. Then node-c, whose kernel headers are
- * missing, joins, and the issue's scenarios follow: Degraded 2/3, message change, pod restart,
+ * missing, joins, and the scenarios only real kernels can show follow: Degraded 2/3, message change, pod restart,
  * reboot into another kernel, deletion.
  *
  * <p>Skipped, with the reason, where QEMU or the kernels are missing; on CI ({@code CI=true}, set by

@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * Build step run right after the crd-generator (operator/pom.xml, phase process-classes): kubectl
- * prints printer columns in CRD order, and the generator sorts them by name (fabric8io/
- * kubernetes-client#7454), which would give NAME AGE ENTRY PHASE READY. This restores the order in
+ * prints printer columns in CRD order, and the generator sorts them by name (GitHub issue 7454 of
+ * fabric8io/kubernetes-client), which would give NAME AGE ENTRY PHASE READY. This restores the order in
  * which {@link ProcModule} declares its {@code @AdditionalPrinterColumn}s.
  */
 public final class PrinterColumnOrder {
