@@ -18,6 +18,8 @@ import io.procmodule.operator.OperatorConfig;
 import io.procmodule.operator.ProcModuleOperator;
 import io.procmodule.operator.api.ProcModule;
 import io.procmodule.operator.status.PrinterColumns;
+import io.procmodule.operator.testing.DaemonSetController;
+import io.procmodule.operator.testing.GarbageCollector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

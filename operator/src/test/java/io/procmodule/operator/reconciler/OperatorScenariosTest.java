@@ -19,8 +19,9 @@ import io.procmodule.operator.api.Phase;
 import io.procmodule.operator.api.ProcModule;
 import io.procmodule.operator.api.ProcModuleStatus;
 import io.procmodule.operator.status.PrinterColumns;
-import io.procmodule.operator.testing.FakeDaemonSetController;
+import io.procmodule.operator.testing.DaemonSetController;
 import io.procmodule.operator.testing.FakeKubelet;
+import io.procmodule.operator.testing.GarbageCollector;
 import io.procmodule.operator.testing.PodStatuses;
 import io.procmodule.operator.testing.RunningOperator;
 import io.procmodule.operator.testing.TestNodes;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real operator, in-process, against the fabric8 mock API server in CRUD mode. The test plays the
- * DaemonSet controller and the kubelet ({@link FakeDaemonSetController}, {@link FakeKubelet}).
+ * DaemonSet controller and the kubelet ({@link DaemonSetController}, {@link GarbageCollector}, {@link FakeKubelet}).
  */
 @EnableKubernetesMockClient(crud = true)
 class OperatorScenariosTest {
@@ -44,7 +45,8 @@ class OperatorScenariosTest {
     static final Duration WAIT = Duration.ofSeconds(60);
 
     KubernetesClient client;
-    FakeDaemonSetController daemonSets;
+    DaemonSetController daemonSets;
+    GarbageCollector garbageCollector;
     FakeKubelet kubelet;
     OperatorConfig config = OperatorConfig.defaults().withNamespace(NS).withRecheckInterval(Duration.ofMillis(300));
     RunningOperator operator;
@@ -52,7 +54,8 @@ class OperatorScenariosTest {
     @BeforeEach
     void setUp() {
         RunningOperator.installCrd(client);
-        daemonSets = new FakeDaemonSetController(client, NS);
+        daemonSets = new DaemonSetController(client);
+        garbageCollector = new GarbageCollector(client);
         kubelet = new FakeKubelet(client, NS);
         client.resource(TestNodes.node("node-a", "6.1.0-56-amd64")).create();
         client.resource(TestNodes.node("node-b", "6.12.117+deb12-amd64")).create();
@@ -199,9 +202,13 @@ class OperatorScenariosTest {
         assertThat(outdated.condition("Ready").orElseThrow().getObservedGeneration())
                 .isEqualTo(2L);
 
-        daemonSets.sync();
-        kubelet.report("hello", "node-a", PodStatuses.agentVerified("Replaced"));
-        kubelet.report("hello", "node-b", PodStatuses.agentVerified("Replaced"));
+        // maxUnavailable 50% of 2 nodes: the DaemonSet controller replaces one pod at a time, the
+        // next only once the replacement is ready.
+        for (String node : List.of("node-a", "node-b")) {
+            daemonSets.sync(); // deletes one outdated pod
+            daemonSets.sync(); // creates its replacement
+            kubelet.report("hello", node, PodStatuses.agentVerified("Replaced"));
+        }
         assertThat(awaitStatus("hello", st -> st.getPhase() == Phase.Ready).getReady())
                 .isEqualTo("2/2");
         assertThat(client.apps().daemonSets().inNamespace(NS).list().getItems()).hasSize(1);
@@ -263,7 +270,7 @@ class OperatorScenariosTest {
                         .get(0)
                         .getEnv())
                 .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("PM_ENTRY_NAME=hello_world"));
-        daemonSets.sync(); // garbage collection of the agent pods
+        garbageCollector.sync(); // the agent pods of the deleted DaemonSet
 
         kubelet.reportUnload("hello", "node-a", PodStatuses.unloadSucceeded("Unloaded"));
         await().atMost(WAIT).until(() -> !nodeLabels("node-a").containsKey("procmodule.io/hello"));

@@ -1,4 +1,4 @@
-package io.procmodule.e2e.simulated;
+package io.procmodule.operator.testing;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -18,16 +18,16 @@ import org.slf4j.LoggerFactory;
  * object of a deleted owner is collected even when a namesake owner exists again. Not modelled:
  * foreground deletion, blockOwnerDeletion, orphaning.
  */
-final class GarbageCollector {
+public final class GarbageCollector {
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
 
     private final KubernetesClient client;
 
-    GarbageCollector(KubernetesClient client) {
+    public GarbageCollector(KubernetesClient client) {
         this.client = client;
     }
 
-    void sync() {
+    public void sync() {
         // Children are listed before their owners, so a child created meanwhile still finds its owner.
         var pods = client.pods().inAnyNamespace().list().getItems();
         var daemonSets = client.apps().daemonSets().inAnyNamespace().list().getItems();

@@ -1,4 +1,4 @@
-package io.procmodule.e2e.simulated;
+package io.procmodule.operator.testing;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
@@ -34,21 +34,24 @@ import org.slf4j.LoggerFactory;
  * {@code procmodule.io/config-hash} differs from the template's (the real controller compares
  * its controller-revision hash, which changes with the same template edits).
  *
+ * <p>The one DaemonSet-controller stand-in: the operator's scenario tests drive it step by step, the
+ * simulated cluster (e2e) runs it in a loop.
+ *
  * <p>Not modelled: DaemonSet status, ControllerRevisions, maxSurge, minReadySeconds, the scheduler
  * (node affinity, resources); node selection is the operator's own {@link NodeSelection}, which
  * reproduces the controller's nodeSelector + taints/tolerations rule.
  */
-final class DaemonSetController {
+public final class DaemonSetController {
     private static final Logger LOG = LoggerFactory.getLogger(DaemonSetController.class);
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private final KubernetesClient client;
 
-    DaemonSetController(KubernetesClient client) {
+    public DaemonSetController(KubernetesClient client) {
         this.client = client;
     }
 
-    void sync() {
+    public void sync() {
         List<Node> nodes = client.nodes().list().getItems();
         List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
         for (DaemonSet ds : client.apps().daemonSets().inAnyNamespace().list().getItems()) {
