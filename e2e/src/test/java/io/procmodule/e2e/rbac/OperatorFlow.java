@@ -2,7 +2,6 @@ package io.procmodule.e2e.rbac;
 
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -89,14 +88,7 @@ final class OperatorFlow {
 
     private static void pollUntilReadyAt(KubernetesClient client, NodeStandIn cluster, long generation) {
         await("Ready at generation " + generation).atMost(STEP).until(() -> {
-            DaemonSet ds = client.apps()
-                    .daemonSets()
-                    .inNamespace(NAMESPACE)
-                    .withName(AgentLabels.daemonSetName(Sample.NAME))
-                    .get();
-            if (ds != null) {
-                cluster.runAgents(ds);
-            }
+            cluster.runAgents();
             ProcModule pm =
                     client.resources(ProcModule.class).withName(Sample.NAME).get();
             ProcModuleStatus status = pm.getStatus();

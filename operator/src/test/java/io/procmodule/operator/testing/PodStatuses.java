@@ -70,9 +70,9 @@ public final class PodStatuses {
     /** The monitor container found the entry wrong and exited. */
     public static PodStatus agentVerifyFailed(String reason, String message) {
         PodStatus s = agentVerifying();
-        ContainerStatus verify = status("monitor", waiting("CrashLoopBackOff"), false, 1);
-        verify.setLastState(terminated(2, reason + "\n" + message));
-        s.setContainerStatuses(List.of(verify));
+        ContainerStatus monitor = status("monitor", waiting("CrashLoopBackOff"), false, 1);
+        monitor.setLastState(terminated(2, reason + "\n" + message));
+        s.setContainerStatuses(List.of(monitor));
         return s;
     }
 
@@ -101,7 +101,7 @@ public final class PodStatuses {
     }
 
     private static PodStatus agent(
-            String phase, ContainerState build, ContainerState load, ContainerState verify, boolean ready) {
+            String phase, ContainerState build, ContainerState load, ContainerState monitor, boolean ready) {
         boolean initialized = build.getTerminated() != null && load.getTerminated() != null;
         return new PodStatusBuilder()
                 .withPhase(phase)
@@ -110,7 +110,7 @@ public final class PodStatuses {
                 .withInitContainerStatuses(
                         status("build", build, build.getTerminated() != null, 0),
                         status("load", load, load.getTerminated() != null, 0))
-                .withContainerStatuses(status("monitor", verify, ready, 0))
+                .withContainerStatuses(status("monitor", monitor, ready, 0))
                 .withConditions(
                         condition("Initialized", initialized),
                         condition("ContainersReady", ready),
