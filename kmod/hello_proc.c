@@ -5,8 +5,9 @@
  * As on the slides, module_init creates /proc/<entry_name> with proc_create(),
  * module_exit removes it, and the open, read and release callbacks each log a
  * line. Unlike the slides, the text is built once and never changed, every
- * open gets its own copy in file->private_data, and reads honour size and
- * offset, so any number of concurrent readers is safe.
+ * open gets its own copy in file->private_data, reads honour size and
+ * offset, so any number of concurrent readers is safe, and the callbacks'
+ * logging is rate-limited, so no reader can flood the kernel log.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
