@@ -24,6 +24,7 @@ public class ProcModuleSpec {
     public static final String MESSAGE_PATTERN = "^[ !#-~]+$";
 
     public static final int MAX_NODE_SELECTOR_ENTRIES = 64;
+    public static final int MAX_TOLERATIONS = 64;
 
     @Default(DEFAULT_ENTRY_NAME)
     @Size(min = 1, max = Limits.MAX_ENTRY_NAME_LENGTH)
@@ -47,6 +48,24 @@ public class ProcModuleSpec {
     @Size(max = MAX_NODE_SELECTOR_ENTRIES)
     private Map<String, String> nodeSelector = new LinkedHashMap<>();
 
+    // The API server's ValidateTolerations, as far as CEL can say it within the cost budget: key and
+    // value syntax need regexes over strings without a length bound, so only SpecValidator checks them.
+    @Size(max = MAX_TOLERATIONS)
+    @ValidationRule(
+            value = "self.all(t, !has(t.operator) || t.operator in ['', 'Equal', 'Exists'])",
+            message = "toleration operator must be Equal or Exists")
+    @ValidationRule(
+            value = "self.all(t, !has(t.effect) || t.effect in ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'])",
+            message = "toleration effect must be NoSchedule, PreferNoSchedule or NoExecute")
+    @ValidationRule(
+            value = "self.all(t, (has(t.key) && t.key != '') || (has(t.operator) && t.operator == 'Exists'))",
+            message = "a toleration with an empty key must have operator Exists")
+    @ValidationRule(
+            value = "self.all(t, !has(t.operator) || t.operator != 'Exists' || !has(t.value) || t.value == '')",
+            message = "a toleration with operator Exists must have an empty value")
+    @ValidationRule(
+            value = "self.all(t, !has(t.tolerationSeconds) || has(t.effect) && t.effect == 'NoExecute')",
+            message = "tolerationSeconds requires effect NoExecute")
     private List<Toleration> tolerations = new ArrayList<>();
 
     private Rollout rollout = new Rollout();

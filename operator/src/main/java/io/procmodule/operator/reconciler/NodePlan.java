@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  *     nothing to unload)
  * @param createUnloadPodOn unload nodes without an unload pod
  * @param confirmed Succeeded unload pods: remove the node's label
- * @param abandoned unload pods older than the timeout: give up on the node, remove its label
+ * @param abandoned nodes whose unload was first needed longer than the timeout ago (by the operator's
+ *     clock, whether or not an unload pod could be created): give up on the node, remove its label
  * @param stale unload pods no longer needed (label removed, node gone or selected again): delete
  */
 public record NodePlan(
@@ -33,8 +34,14 @@ public record NodePlan(
         List<Node> unloadNodes,
         Set<String> createUnloadPodOn,
         List<Pod> confirmed,
-        List<Pod> abandoned,
+        List<Abandoned> abandoned,
         List<Pod> stale) {
+
+    /**
+     * @param lastPod the node's unload pod, null when none could be created
+     * @param since when the operator first saw that the node needs an unload
+     */
+    public record Abandoned(String node, Pod lastPod, Instant since) {}
 
     /** Nothing to do: the resource is blocked and touches no node. */
     public static final NodePlan NONE = new NodePlan(Set.of(), List.of(), Set.of(), List.of(), List.of(), List.of());
@@ -95,26 +102,25 @@ public record NodePlan(
                 .collect(Collectors.toMap(p -> p.getSpec().getNodeName(), Function.identity(), (a, b) -> a));
         Set<String> create = new TreeSet<>();
         List<Pod> confirmed = new ArrayList<>();
-        List<Pod> abandoned = new ArrayList<>();
+        List<Abandoned> abandoned = new ArrayList<>();
         for (String node : unload) {
             Pod pod = unloadPodByNode.get(node);
-            if (pod == null) {
-                create.add(node);
-            } else if (pod.getStatus() != null
+            // Timed per node from the operator's own first observation: neither a pod that could not
+            // be created nor the API server's clock decides.
+            Instant since = in.observed().unloadNeededSince().getOrDefault(node, now);
+            if (pod != null
+                    && pod.getStatus() != null
                     && "Succeeded".equals(pod.getStatus().getPhase())) {
                 confirmed.add(pod);
-            } else if (age(pod, now).compareTo(in.unloadTimeout()) > 0) {
-                abandoned.add(pod);
+            } else if (Duration.between(since, now).compareTo(in.unloadTimeout()) > 0) {
+                abandoned.add(new Abandoned(node, pod, since));
+            } else if (pod == null) {
+                create.add(node);
             }
         }
         List<Pod> stale = in.observed().unloadPods().stream()
                 .filter(p -> p.getSpec() == null || !unload.contains(p.getSpec().getNodeName()))
                 .toList();
         return new NodePlan(toLabel, unload.stream().map(byName::get).toList(), create, confirmed, abandoned, stale);
-    }
-
-    private static Duration age(Pod pod, Instant now) {
-        String created = pod.getMetadata().getCreationTimestamp();
-        return created == null ? Duration.ZERO : Duration.between(Instant.parse(created), now);
     }
 }
