@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * Scale figures for issue 4 (items 2 and 3), printed, never asserted: per-node and total bytes the
  * node informer store keeps (NodeCache.store) versus full Nodes, retained heap of both, the status
  * size at N nodes with ~5% failing on 3 kernels, and the time of aggregation and node selection
- * per reconcile. A plain main (not a JUnit test), run by deploy/bin/bench.
+ * per reconcile. A plain main (not a JUnit test), run by hack/bench.
  */
 public final class ScaleBenchmark {
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
