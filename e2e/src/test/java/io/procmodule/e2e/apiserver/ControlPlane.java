@@ -50,12 +50,12 @@ public final class ControlPlane implements AutoCloseable {
   /** Starts a fresh control plane in {@code dir}, stopping one an aborted run may have left there. */
   static ControlPlane start(Path dir) {
     String address = loopbackAddressFor(dir);
-    script(dir, address, "stop", KUBECTL_TIMEOUT);
+    script(dir, address, KUBECTL_TIMEOUT, "stop");
     // Its report (how long, where each log is) belongs in the test output.
-    System.err.print(script(dir, address, "start", START_TIMEOUT).stderr());
+    System.err.print(script(dir, address, START_TIMEOUT, "start").stderr());
     Path kubeconfig = null;
     Path bin = null;
-    for (String line : script(dir, address, "env", KUBECTL_TIMEOUT).stdout().lines().toList()) {
+    for (String line : script(dir, address, KUBECTL_TIMEOUT, "env").stdout().lines().toList()) {
       Matcher m = EXPORT.matcher(line);
       if (m.matches() && m.group(1).equals("KUBECONFIG")) {
         kubeconfig = Path.of(m.group(2));
@@ -89,6 +89,12 @@ public final class ControlPlane implements AutoCloseable {
         .withUserAgent(userAgent)
         .build();
     return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** A kubeconfig for node {@code name}'s kubelet: its client certificate (system:node:NAME in system:nodes). */
+  public String nodeKubeconfig(String name) {
+    String path = script(dir, address, KUBECTL_TIMEOUT, "node-cert", name).stdout().strip();
+    return read(Path.of(path));
   }
 
   /** The real kubectl against this control plane, as the admin. */
@@ -131,13 +137,14 @@ public final class ControlPlane implements AutoCloseable {
   @Override
   public void close() {
     admin.close();
-    script(dir, address, "stop", KUBECTL_TIMEOUT);
+    script(dir, address, KUBECTL_TIMEOUT, "stop");
   }
 
   /** Runs {@code hack/control-plane COMMAND} for this state directory and address; fails on a non-zero exit. */
-  private static HostProcess.Result script(Path dir, String address, String command, Duration timeout) {
-    List<String> argv = List.of("env", "PROCMODULE_CLUSTER_DIR=" + dir, "PROCMODULE_CLUSTER_ADDRESS=" + address,
-        RepoFiles.path("hack/control-plane").toString(), command);
+  private static HostProcess.Result script(Path dir, String address, Duration timeout, String... command) {
+    List<String> argv = new ArrayList<>(List.of("env", "PROCMODULE_CLUSTER_DIR=" + dir,
+        "PROCMODULE_CLUSTER_ADDRESS=" + address, RepoFiles.path("hack/control-plane").toString()));
+    argv.addAll(List.of(command));
     HostProcess.Result result = HostProcess.run(argv, timeout);
     result.outputOrThrow(argv);
     return result;

@@ -1,0 +1,154 @@
+package io.procmodule.e2e.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.procmodule.e2e.RepoFiles;
+import io.procmodule.e2e.rbac.DeploymentEnv;
+import io.procmodule.e2e.scenarios.PrinterColumns;
+import io.procmodule.e2e.scenarios.Sample;
+import io.procmodule.operator.OperatorConfig;
+import io.procmodule.operator.ProcModuleOperator;
+import io.procmodule.operator.api.ProcModule;
+import io.procmodule.operator.api.ProcModuleStatus;
+import io.procmodule.operator.daemonset.AgentLabels;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The operator, wired as production wires it and authenticated as its ServiceAccount, through the
+ * sample's life on the real control plane: the real DaemonSet controller makes the agent pods, the
+ * real scheduler places them, the real garbage collector cleans up; two kubelet stand-ins play the
+ * nodes. Users' tools (kubectl apply, wait, get, delete) drive it. Ordered: one life, step by step.
+ */
+@ExtendWith(WithControlPlane.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorOnApiServerTest {
+  static final String NAMESPACE = OperatorConfig.DEFAULT_NAMESPACE;
+  static final String SERVICE_ACCOUNT = "procmodule-operator";
+  static final String OPERATOR_USER = "system:serviceaccount:" + NAMESPACE + ":" + SERVICE_ACCOUNT;
+  private static final List<String> NODES = List.of("node-a", "node-b");
+  private static final Duration STEP = Duration.ofSeconds(120);
+
+  private static List<KubeletStandIn> kubelets;
+  private static KubernetesClient operatorClient;
+  private static Operator operator;
+
+  private final ControlPlane controlPlane;
+  private final KubernetesClient admin;
+
+  OperatorOnApiServerTest(ControlPlane controlPlane) {
+    this.controlPlane = controlPlane;
+    this.admin = controlPlane.admin();
+  }
+
+  @BeforeAll
+  static void startNodesAndOperator(ControlPlane controlPlane) {
+    controlPlane.installDeploy();
+    kubelets = List.of(KubeletStandIn.register(controlPlane, NODES.get(0), "6.1.0-56-amd64"),
+        KubeletStandIn.register(controlPlane, NODES.get(1), "6.12.117+deb12-amd64"));
+    operatorClient = controlPlane.clientFor(NAMESPACE, SERVICE_ACCOUNT, "procmodule-operator-e2e");
+    // As the shipped Deployment configures it, but one process without leader election: JOSDK
+    // exits the JVM when leadership ends.
+    Map<String, String> env = new HashMap<>(DeploymentEnv.operatorEnv());
+    env.put("LEADER_ELECTION", "false");
+    operator = ProcModuleOperator.create(operatorClient,
+        OperatorConfig.fromEnv(env).withRecheckInterval(Duration.ofSeconds(1)), new SimpleMeterRegistry());
+    operator.start();
+  }
+
+  @AfterAll
+  static void stopOperatorAndNodes() {
+    if (operator != null) {
+      operator.stop();
+      operatorClient.close();
+    }
+    if (kubelets != null) {
+      kubelets.forEach(KubeletStandIn::close);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void sampleBecomesReadyOnEveryNode() {
+    controlPlane.kubectlOrThrow("apply", "-f", RepoFiles.path(Sample.PATH).toString());
+    controlPlane.kubectlOrThrow("wait", "--for=condition=Ready", "procmodule/" + Sample.NAME,
+        "--timeout=" + STEP.toSeconds() + "s");
+
+    ProcModule pm = admin.resources(ProcModule.class).withName(Sample.NAME).get();
+    assertThat(pm.getStatus().getVerifiedNodes()).isEqualTo(NODES.size());
+    // Made by the real DaemonSet controller, one per node, placed by the real scheduler.
+    assertThat(agentPods()).allSatisfy(pod -> assertThat(pod.getMetadata().getOwnerReferences())
+            .anyMatch(o -> o.getKind().equals("DaemonSet") && Boolean.TRUE.equals(o.getController())))
+        .extracting(pod -> pod.getSpec().getNodeName()).containsExactlyInAnyOrderElementsOf(NODES);
+  }
+
+  @Test
+  @Order(2)
+  void kubectlGetShowsThePrinterColumns() {
+    List<List<String>> table = controlPlane.kubectlOrThrow("get", "procmodules").lines()
+        .map(line -> List.of(line.trim().split("\\s+"))).toList();
+    assertThat(table.get(0)).isEqualTo(PrinterColumns.HEADER);
+    ProcModule pm = admin.resources(ProcModule.class).withName(Sample.NAME).get();
+    assertThat(table).anySatisfy(row -> assertThat(row.subList(0, 4)).containsExactly(
+        Sample.NAME, pm.getSpec().getEntryName(), NODES.size() + "/" + NODES.size(), "Ready"));
+  }
+
+  @Test
+  @Order(3)
+  void messageChangeRollsOutThroughTheDaemonSetController() {
+    admin.resources(ProcModule.class).withName(Sample.NAME).edit(pm -> {
+      pm.getSpec().setMessage("Hello from the real API server!");
+      return pm;
+    });
+    await("Ready at generation 2").atMost(STEP).until(() -> {
+      ProcModuleStatus status = admin.resources(ProcModule.class).withName(Sample.NAME).get().getStatus();
+      return Long.valueOf(2).equals(status.getObservedGeneration())
+          && status.condition(ProcModuleStatus.CONDITION_READY).map(c -> "True".equals(c.getStatus())).orElse(false);
+    });
+    DaemonSet ds = admin.apps().daemonSets().inNamespace(NAMESPACE).withName(AgentLabels.daemonSetName(Sample.NAME)).get();
+    String hash = ds.getSpec().getTemplate().getMetadata().getAnnotations().get(AgentLabels.CONFIG_HASH);
+    await("every agent pod from the new template").atMost(STEP).until(() -> agentPods().stream()
+        .allMatch(p -> hash.equals(p.getMetadata().getAnnotations().get(AgentLabels.CONFIG_HASH)))
+        && agentPods().size() == NODES.size());
+  }
+
+  @Test
+  @Order(4)
+  void deleteUnloadsFromEveryNodeAndNothingIsLeft() {
+    controlPlane.kubectlOrThrow("delete", "procmodule", Sample.NAME, "--wait=false");
+    controlPlane.kubectlOrThrow("wait", "--for=delete", "procmodule/" + Sample.NAME,
+        "--timeout=" + STEP.toSeconds() + "s");
+    await("no DaemonSet and no pods of the sample").atMost(STEP).until(() ->
+        admin.apps().daemonSets().inNamespace(NAMESPACE).withLabel(AgentLabels.INSTANCE, Sample.NAME).list()
+            .getItems().isEmpty()
+        && admin.pods().inNamespace(NAMESPACE).withLabel(AgentLabels.INSTANCE, Sample.NAME).list().getItems().isEmpty());
+  }
+
+  @Test
+  @Order(5)
+  void theRealAuthorizerAllowedEveryCallTheOperatorMade() {
+    List<AuditLog.Request> requests = AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER);
+    assertThat(requests).as("requests by " + OPERATOR_USER).hasSizeGreaterThan(10);
+    assertThat(requests).as("requests the shipped RBAC refused").noneMatch(AuditLog.Request::forbidden);
+  }
+
+  private List<Pod> agentPods() {
+    return admin.pods().inNamespace(NAMESPACE).withLabel(AgentLabels.INSTANCE, Sample.NAME)
+        .withLabel(AgentLabels.COMPONENT, AgentLabels.COMPONENT_AGENT).list().getItems();
+  }
+}
