@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +18,8 @@ final class AuditLog {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One request: {@code resource} with its subresource ({@code pods/status}); namespace null when cluster-wide. */
-  record Request(String user, String verb, String group, String resource, String namespace, String uri, int code,
-      String decision) {
+  record Request(Instant received, String user, String verb, String group, String resource, String namespace,
+      String name, String uri, int code, String decision) {
     boolean forbidden() {
       return code == 403 || "forbid".equals(decision);
     }
@@ -43,9 +44,10 @@ final class AuditLog {
         JsonNode ref = event.path("objectRef");
         String resource = text(ref, "resource");
         String sub = text(ref, "subresource");
-        requests.add(new Request(user, event.path("verb").asText(), ref.path("apiGroup").asText(""),
-            resource == null || sub == null ? resource : resource + "/" + sub,
-            text(ref, "namespace"), event.path("requestURI").asText(), event.path("responseStatus").path("code").asInt(),
+        requests.add(new Request(Instant.parse(event.path("requestReceivedTimestamp").asText()), user,
+            event.path("verb").asText(), ref.path("apiGroup").asText(""),
+            resource == null || sub == null ? resource : resource + "/" + sub, text(ref, "namespace"),
+            text(ref, "name"), event.path("requestURI").asText(), event.path("responseStatus").path("code").asInt(),
             event.path("annotations").path("authorization.k8s.io/decision").asText(null)));
       }
     } catch (IOException e) {

@@ -79,16 +79,51 @@ public final class ControlPlane implements AutoCloseable {
    * the kubelet would mount it into the Deployment's pod: the real authorizer decides each call.
    */
   public KubernetesClient clientFor(String namespace, String serviceAccount, String userAgent) {
-    TokenRequest request = admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
-        .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build());
     Config adminConfig = admin.getConfiguration();
     Config config = new ConfigBuilder(Config.empty())
         .withMasterUrl(adminConfig.getMasterUrl())
         .withCaCertData(adminConfig.getCaCertData())
-        .withAutoOAuthToken(request.getStatus().getToken())
+        .withAutoOAuthToken(token(namespace, serviceAccount))
         .withUserAgent(userAgent)
         .build();
     return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** The same identity as {@link #clientFor}, as a kubeconfig file for a separate process. */
+  public Path kubeconfigFor(String namespace, String serviceAccount) {
+    Config adminConfig = admin.getConfiguration();
+    Path file = dir.resolve(namespace + "." + serviceAccount + ".kubeconfig");
+    String yaml = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: procmodule
+          cluster:
+            server: %s
+            certificate-authority-data: %s
+        users:
+        - name: %s
+          user:
+            token: %s
+        contexts:
+        - name: default
+          context: {cluster: procmodule, user: %s}
+        current-context: default
+        """.formatted(adminConfig.getMasterUrl(), adminConfig.getCaCertData(), serviceAccount,
+        token(namespace, serviceAccount), serviceAccount);
+    try {
+      Files.writeString(file, yaml);
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  private String token(String namespace, String serviceAccount) {
+    TokenRequest request = admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+        .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build());
+    return request.getStatus().getToken();
   }
 
   /** A kubeconfig for node {@code name}'s kubelet: its client certificate (system:node:NAME in system:nodes). */
@@ -132,6 +167,11 @@ public final class ControlPlane implements AutoCloseable {
 
   public String address() {
     return address;
+  }
+
+  /** Where the control plane keeps its state and logs; tests put their own process logs here too. */
+  public Path dir() {
+    return dir;
   }
 
   @Override

@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.procmodule.e2e.RepoFiles;
+import io.procmodule.e2e.rbac.ApiAccess;
 import io.procmodule.e2e.rbac.DeploymentEnv;
+import io.procmodule.e2e.rbac.RbacRules;
 import io.procmodule.e2e.scenarios.PrinterColumns;
 import io.procmodule.e2e.scenarios.Sample;
 import io.procmodule.operator.OperatorConfig;
@@ -18,9 +21,13 @@ import io.procmodule.operator.api.ProcModule;
 import io.procmodule.operator.api.ProcModuleStatus;
 import io.procmodule.operator.daemonset.AgentLabels;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -43,6 +50,11 @@ class OperatorOnApiServerTest {
   static final String OPERATOR_USER = "system:serviceaccount:" + NAMESPACE + ":" + SERVICE_ACCOUNT;
   private static final List<String> NODES = List.of("node-a", "node-b");
   private static final Duration STEP = Duration.ofSeconds(120);
+  /** The lease the shipped Deployment's replicas elect their leader with (ProcModuleOperator). */
+  private static final String LEASE = "procmodule-operator";
+  /** Allowed to every authenticated user by the default system:basic-user ClusterRole. */
+  private static final Set<String> SELF_REVIEWS = Set.of("selfsubjectrulesreviews", "selfsubjectaccessreviews");
+  private static final List<String> JOSDK_LEASE_PRECHECK = List.of("create", "update", "get");
 
   private static List<KubeletStandIn> kubelets;
   private static KubernetesClient operatorClient;
@@ -73,12 +85,17 @@ class OperatorOnApiServerTest {
 
   @AfterAll
   static void stopOperatorAndNodes() {
+    stopInProcessOperator();
+    if (kubelets != null) {
+      kubelets.forEach(KubeletStandIn::close);
+    }
+  }
+
+  private static void stopInProcessOperator() {
     if (operator != null) {
       operator.stop();
       operatorClient.close();
-    }
-    if (kubelets != null) {
-      kubelets.forEach(KubeletStandIn::close);
+      operator = null;
     }
   }
 
@@ -115,11 +132,7 @@ class OperatorOnApiServerTest {
       pm.getSpec().setMessage("Hello from the real API server!");
       return pm;
     });
-    await("Ready at generation 2").atMost(STEP).until(() -> {
-      ProcModuleStatus status = admin.resources(ProcModule.class).withName(Sample.NAME).get().getStatus();
-      return Long.valueOf(2).equals(status.getObservedGeneration())
-          && status.condition(ProcModuleStatus.CONDITION_READY).map(c -> "True".equals(c.getStatus())).orElse(false);
-    });
+    awaitReadyAtGeneration(2);
     DaemonSet ds = admin.apps().daemonSets().inNamespace(NAMESPACE).withName(AgentLabels.daemonSetName(Sample.NAME)).get();
     String hash = ds.getSpec().getTemplate().getMetadata().getAnnotations().get(AgentLabels.CONFIG_HASH);
     await("every agent pod from the new template").atMost(STEP).until(() -> agentPods().stream()
@@ -141,10 +154,86 @@ class OperatorOnApiServerTest {
 
   @Test
   @Order(5)
+  void aSecondOperatorTakesOverWhenTheLeaderDiesAndNothingIsDoneTwice() {
+    stopInProcessOperator();
+    Instant since = Instant.now();
+    try (OperatorProcess first = OperatorProcess.start(controlPlane, "procmodule-operator-first", NAMESPACE, SERVICE_ACCOUNT);
+        OperatorProcess second = OperatorProcess.start(controlPlane, "procmodule-operator-second", NAMESPACE, SERVICE_ACCOUNT)) {
+      Lease lease = awaitLeader(first, STEP);
+      assertThat(second.alive()).as("the second operator runs (log: %s)", second.log()).isTrue();
+      await("second operator up (log: " + second.log() + ")").atMost(STEP).until(second::serving);
+
+      controlPlane.kubectlOrThrow("apply", "-f", RepoFiles.path(Sample.PATH).toString());
+      controlPlane.kubectlOrThrow("wait", "--for=condition=Ready", "procmodule/" + Sample.NAME,
+          "--timeout=" + STEP.toSeconds() + "s");
+
+      Instant killed = Instant.now();
+      first.kill();
+      int leaseSeconds = lease.getSpec().getLeaseDurationSeconds();
+      awaitLeader(second, Duration.ofSeconds(2L * leaseSeconds));
+      System.err.printf("leader election: %s took over %.1f s after the leader was killed (lease %d s)%n",
+          second.podName(), Duration.between(killed, Instant.now()).toMillis() / 1000.0, leaseSeconds);
+
+      admin.resources(ProcModule.class).withName(Sample.NAME).edit(pm -> {
+        pm.getSpec().setMessage("Hello from the new leader!");
+        return pm;
+      });
+      awaitReadyAtGeneration(2);
+      controlPlane.kubectlOrThrow("delete", "procmodule", Sample.NAME, "--wait=false");
+      controlPlane.kubectlOrThrow("wait", "--for=delete", "procmodule/" + Sample.NAME,
+          "--timeout=" + STEP.toSeconds() + "s");
+    }
+    List<AuditLog.Request> created = AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER).stream()
+        .filter(r -> r.received().isAfter(since) && r.verb().equals("create") && r.code() == 201).toList();
+    assertThat(created).as("DaemonSets the two operators created")
+        .filteredOn(r -> r.resource().equals("daemonsets")).hasSize(1);
+    assertThat(created).as("unload pods the two operators created")
+        .filteredOn(r -> r.resource().equals("pods")).hasSize(NODES.size());
+  }
+
+  @Test
+  @Order(6)
   void theRealAuthorizerAllowedEveryCallTheOperatorMade() {
     List<AuditLog.Request> requests = AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER);
     assertThat(requests).as("requests by " + OPERATOR_USER).hasSizeGreaterThan(10);
     assertThat(requests).as("requests the shipped RBAC refused").noneMatch(AuditLog.Request::forbidden);
+  }
+
+  @Test
+  @Order(7)
+  void everyGrantOfTheShippedRbacWasUsedInItsNarrowestScope() {
+    Set<ApiAccess> used = AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER).stream()
+        .filter(r -> r.resource() != null && !SELF_REVIEWS.contains(r.resource()))
+        .map(r -> new ApiAccess(r.group(), r.resource(), r.verb(), r.namespace()))
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+    // JOSDK refuses to start unless these lease verbs are allowed (a SelfSubjectRulesReview, which
+    // every user may make), whether or not the lease lock then uses them.
+    JOSDK_LEASE_PRECHECK.forEach(verb -> used.add(new ApiAccess("coordination.k8s.io", "leases", verb, NAMESPACE)));
+    System.err.println("rbac: the operator needed " + used.size() + " distinct permissions:\n  "
+        + used.stream().map(ApiAccess::toString).sorted().collect(Collectors.joining("\n  ")));
+    RbacRules rules = RbacRules.shipped();
+    for (RbacRules.Grant grant : rules.grants()) {
+      Set<ApiAccess> usedBy = used.stream().filter(grant::allows).collect(Collectors.toSet());
+      assertThat(usedBy).as("%s is never used by the operator", grant).isNotEmpty();
+      if (grant.namespace() == null) {
+        assertThat(usedBy).as("%s is used only inside %s: it belongs in the Role", grant, rules.namespace())
+            .anyMatch(a -> a.namespace() == null || !a.namespace().equals(rules.namespace()));
+      }
+    }
+  }
+
+  private Lease awaitLeader(OperatorProcess operator, Duration timeout) {
+    return await(operator.podName() + " leads (log: " + operator.log() + ")").atMost(timeout)
+        .until(() -> admin.leases().inNamespace(NAMESPACE).withName(LEASE).get(),
+            l -> l != null && operator.podName().equals(l.getSpec().getHolderIdentity()));
+  }
+
+  private void awaitReadyAtGeneration(long generation) {
+    await("Ready at generation " + generation).atMost(STEP).until(() -> {
+      ProcModuleStatus status = admin.resources(ProcModule.class).withName(Sample.NAME).get().getStatus();
+      return status != null && Long.valueOf(generation).equals(status.getObservedGeneration())
+          && status.condition(ProcModuleStatus.CONDITION_READY).map(c -> "True".equals(c.getStatus())).orElse(false);
+    });
   }
 
   private List<Pod> agentPods() {

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * verb, and namespace (null for cluster-scoped requests). Mirrors the API server's request-info
  * resolution for the paths a client library produces.
  */
-record ApiAccess(String group, String resource, String verb, String namespace) {
+public record ApiAccess(String group, String resource, String verb, String namespace) {
   private static final Pattern PATH = Pattern.compile(
       "^/(?:api/(?<coreVersion>v1)|apis/(?<group>[^/]+)/(?<version>[^/]+))"
           + "(?:/namespaces/(?<namespace>[^/]+))?"

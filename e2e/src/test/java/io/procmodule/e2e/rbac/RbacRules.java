@@ -12,13 +12,13 @@ import java.util.List;
  * The operator's permissions as shipped: the ClusterRole (everywhere) and the Role (in its
  * namespace), expanded into single grants so that each can be checked for use.
  */
-final class RbacRules {
+public final class RbacRules {
   static final String CLUSTER_ROLE = "deploy/manifests/cluster-role.yaml";
   static final String ROLE = "deploy/manifests/role.yaml";
 
   /** One verb on one resource of one group; {@code namespace} null for the ClusterRole. */
-  record Grant(String group, String resource, String verb, String namespace, String source) {
-    boolean allows(ApiAccess access) {
+  public record Grant(String group, String resource, String verb, String namespace, String source) {
+    public boolean allows(ApiAccess access) {
       return group.equals(access.group()) && resource.equals(access.resource()) && verb.equals(access.verb())
           && (namespace == null || namespace.equals(access.namespace()));
     }
@@ -37,7 +37,7 @@ final class RbacRules {
     this.namespace = namespace;
   }
 
-  static RbacRules shipped() {
+  public static RbacRules shipped() {
     KubernetesSerialization serialization = new KubernetesSerialization();
     ClusterRole clusterRole = serialization.unmarshal(RepoFiles.read(CLUSTER_ROLE), ClusterRole.class);
     Role role = serialization.unmarshal(RepoFiles.read(ROLE), Role.class);
@@ -63,16 +63,16 @@ final class RbacRules {
     }
   }
 
-  List<Grant> grants() {
+  public List<Grant> grants() {
     return grants;
   }
 
   /** The namespace of the Role, where the operator and its pods live. */
-  String namespace() {
+  public String namespace() {
     return namespace;
   }
 
-  boolean allows(ApiAccess access) {
+  public boolean allows(ApiAccess access) {
     return grants.stream().anyMatch(g -> g.allows(access));
   }
 }
