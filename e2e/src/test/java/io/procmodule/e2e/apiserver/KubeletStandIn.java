@@ -50,6 +50,7 @@ final class KubeletStandIn implements AutoCloseable {
   private final String name;
   private final KubernetesClient client;
   private final ScheduledExecutorService loop;
+  private volatile boolean holdUnloads;
 
   private KubeletStandIn(String name, KubernetesClient client) {
     this.name = name;
@@ -74,6 +75,11 @@ final class KubeletStandIn implements AutoCloseable {
 
   String name() {
     return name;
+  }
+
+  /** While held, unload pods stay Pending, as on a node that is slow to run them. */
+  void holdUnloads(boolean hold) {
+    holdUnloads = hold;
   }
 
   /** Registers the Node with its status in one request, as the kubelet does: never seen without Ready. */
@@ -133,7 +139,7 @@ final class KubeletStandIn implements AutoCloseable {
           String component = pod.getMetadata().getLabels() == null ? null
               : pod.getMetadata().getLabels().get(AgentLabels.COMPONENT);
           PodStatus status = AgentLabels.COMPONENT_AGENT.equals(component) ? verified(pod)
-              : AgentLabels.COMPONENT_UNLOAD.equals(component) ? unloaded(pod) : null;
+              : AgentLabels.COMPONENT_UNLOAD.equals(component) && !holdUnloads ? unloaded(pod) : null;
           if (status != null) {
             pod.setStatus(status);
             client.resource(pod).updateStatus();

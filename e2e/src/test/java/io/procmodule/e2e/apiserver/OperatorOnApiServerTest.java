@@ -77,9 +77,12 @@ class OperatorOnApiServerTest {
     controlPlane.installDeploy();
     kubelets = List.of(KubeletStandIn.register(controlPlane, NODES.get(0), "6.1.0-56-amd64"),
         KubeletStandIn.register(controlPlane, NODES.get(1), "6.12.117+deb12-amd64"));
+    startInProcessOperator(controlPlane);
+  }
+
+  /** As the shipped Deployment configures it, but without leader election: JOSDK exits the JVM when leadership ends. */
+  private static void startInProcessOperator(ControlPlane controlPlane) {
     operatorClient = controlPlane.clientFor(NAMESPACE, SERVICE_ACCOUNT, "procmodule-operator-e2e");
-    // As the shipped Deployment configures it, but one process without leader election: JOSDK
-    // exits the JVM when leadership ends.
     Map<String, String> env = new HashMap<>(DeploymentEnv.operatorEnv());
     env.put("LEADER_ELECTION", "false");
     operator = ProcModuleOperator.create(operatorClient,
@@ -203,37 +206,65 @@ class OperatorOnApiServerTest {
 
   @Test
   @Order(7)
+  void anOperatorRestartedMidDeletionFinishesItWithoutRepeatingUnloads() {
+    controlPlane.kubectlOrThrow("apply", "-f", RepoFiles.path(Sample.PATH).toString());
+    controlPlane.kubectlOrThrow("wait", "--for=condition=Ready", "procmodule/" + Sample.NAME,
+        "--timeout=" + STEP.toSeconds() + "s");
+    Instant since = Instant.now();
+    kubelets.forEach(k -> k.holdUnloads(true));
+    try {
+      controlPlane.kubectlOrThrow("delete", "procmodule", Sample.NAME, "--wait=false");
+      await("an unload pod on every node").atMost(STEP).until(() -> admin.pods().inNamespace(NAMESPACE)
+          .withLabel(AgentLabels.COMPONENT, AgentLabels.COMPONENT_UNLOAD).list().getItems().size() == NODES.size());
+      stopInProcessOperator();
+      startInProcessOperator(controlPlane);
+    } finally {
+      kubelets.forEach(k -> k.holdUnloads(false));
+    }
+    controlPlane.kubectlOrThrow("wait", "--for=delete", "procmodule/" + Sample.NAME,
+        "--timeout=" + STEP.toSeconds() + "s");
+    assertThat(AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER))
+        .as("unload pods created by the operator before and after its restart")
+        .filteredOn(r -> r.received().isAfter(since) && r.verb().equals("create") && r.resource().equals("pods")
+            && r.code() == 201)
+        .extracting(AuditLog.Request::name)
+        .containsExactlyInAnyOrderElementsOf(NODES.stream().map(n -> DesiredUnloadPod.name(Sample.NAME, n)).toList());
+  }
+
+  @Test
+  @Order(8)
   void aSecondOperatorTakesOverWhenTheLeaderDiesAndNothingIsDoneTwice() {
     stopInProcessOperator();
     Instant since = Instant.now();
-    try (OperatorProcess first = OperatorProcess.start(controlPlane, "procmodule-operator-first", NAMESPACE, SERVICE_ACCOUNT);
-        OperatorProcess second = OperatorProcess.start(controlPlane, "procmodule-operator-second", NAMESPACE, SERVICE_ACCOUNT)) {
+    try (OperatorProcess first = OperatorProcess.start(controlPlane, "procmodule-operator-first", NAMESPACE, SERVICE_ACCOUNT)) {
       // A JVM start on a busy 2-core machine can take a minute before the election even begins.
       Lease lease = awaitLeader(first, PROCESS_START);
-      assertThat(second.alive()).as("the second operator runs (log: %s)", second.log()).isTrue();
-      await("second operator up (log: " + second.log() + ")").atMost(PROCESS_START).until(second::serving);
+      try (OperatorProcess second =
+          OperatorProcess.start(controlPlane, "procmodule-operator-second", NAMESPACE, SERVICE_ACCOUNT)) {
+        await("second operator up (log: " + second.log() + ")").atMost(PROCESS_START).until(second::serving);
 
-      controlPlane.kubectlOrThrow("apply", "-f", RepoFiles.path(Sample.PATH).toString());
-      controlPlane.kubectlOrThrow("wait", "--for=condition=Ready", "procmodule/" + Sample.NAME,
-          "--timeout=" + STEP.toSeconds() + "s");
+        controlPlane.kubectlOrThrow("apply", "-f", RepoFiles.path(Sample.PATH).toString());
+        controlPlane.kubectlOrThrow("wait", "--for=condition=Ready", "procmodule/" + Sample.NAME,
+            "--timeout=" + STEP.toSeconds() + "s");
 
-      Instant killed = Instant.now();
-      first.kill();
-      int leaseSeconds = lease.getSpec().getLeaseDurationSeconds();
-      // The lease runs out at most its duration after the last renewal; then the standby's next
-      // attempt (every 2 s) takes it. The margin is for API latency on a loaded machine.
-      awaitLeader(second, Duration.ofSeconds(leaseSeconds + 20L));
-      System.err.printf("leader election: %s took over %.1f s after the leader was killed (lease %d s)%n",
-          second.podName(), Duration.between(killed, Instant.now()).toMillis() / 1000.0, leaseSeconds);
+        Instant killed = Instant.now();
+        first.kill();
+        int leaseSeconds = lease.getSpec().getLeaseDurationSeconds();
+        // The lease runs out at most its duration after the last renewal; then the standby's next
+        // attempt (every 2 s) takes it. The margin is for API latency on a loaded machine.
+        awaitLeader(second, Duration.ofSeconds(leaseSeconds + 20L));
+        System.err.printf("leader election: %s took over %.1f s after the leader was killed (lease %d s)%n",
+            second.podName(), Duration.between(killed, Instant.now()).toMillis() / 1000.0, leaseSeconds);
 
-      admin.resources(ProcModule.class).withName(Sample.NAME).edit(pm -> {
-        pm.getSpec().setMessage("Hello from the new leader!");
-        return pm;
-      });
-      awaitReadyAtGeneration(2);
-      controlPlane.kubectlOrThrow("delete", "procmodule", Sample.NAME, "--wait=false");
-      controlPlane.kubectlOrThrow("wait", "--for=delete", "procmodule/" + Sample.NAME,
-          "--timeout=" + STEP.toSeconds() + "s");
+        admin.resources(ProcModule.class).withName(Sample.NAME).edit(pm -> {
+          pm.getSpec().setMessage("Hello from the new leader!");
+          return pm;
+        });
+        awaitReadyAtGeneration(2);
+        controlPlane.kubectlOrThrow("delete", "procmodule", Sample.NAME, "--wait=false");
+        controlPlane.kubectlOrThrow("wait", "--for=delete", "procmodule/" + Sample.NAME,
+            "--timeout=" + STEP.toSeconds() + "s");
+      }
     }
     List<AuditLog.Request> created = AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER).stream()
         .filter(r -> r.received().isAfter(since) && r.verb().equals("create") && r.code() == 201).toList();
@@ -244,7 +275,7 @@ class OperatorOnApiServerTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void theRealAuthorizerAllowedEveryCallTheOperatorMade() {
     List<AuditLog.Request> requests = AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER);
     assertThat(requests).as("requests by " + OPERATOR_USER).hasSizeGreaterThan(10);
@@ -252,7 +283,7 @@ class OperatorOnApiServerTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void everyGrantOfTheShippedRbacWasUsedInItsNarrowestScope() {
     Set<ApiAccess> used = AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER).stream()
         .filter(r -> r.resource() != null && !SELF_REVIEWS.contains(r.resource()))
