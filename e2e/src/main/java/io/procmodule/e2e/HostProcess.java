@@ -18,70 +18,75 @@ import java.util.concurrent.TimeUnit;
  * long-running ones (a pod's main container) and collects them later.
  */
 public final class HostProcess {
-  // Not the common pool: a pod's main container keeps its output streams open for minutes, and
-  // on 2 cores the common pool has one thread.
-  private static final ExecutorService DRAINERS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "host-process-output");
-    t.setDaemon(true);
-    return t;
-  });
-  private final List<String> argv;
-  private final Process process;
-  private final CompletableFuture<String> stdout;
-  private final CompletableFuture<String> stderr;
+    // Not the common pool: a pod's main container keeps its output streams open for minutes, and
+    // on 2 cores the common pool has one thread.
+    private static final ExecutorService DRAINERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "host-process-output");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<String> argv;
+    private final Process process;
+    private final CompletableFuture<String> stdout;
+    private final CompletableFuture<String> stderr;
 
-  private HostProcess(List<String> argv, Process process) {
-    this.argv = argv;
-    this.process = process;
-    this.stdout = drain(process.getInputStream());
-    this.stderr = drain(process.getErrorStream());
-  }
-
-  public record Result(int exitCode, String stdout, String stderr) {
-    /** The program's output; a non-zero exit is an error carrying its stderr. */
-    public String outputOrThrow(List<String> argv) {
-      if (exitCode != 0) {
-        throw new IllegalStateException(argv + " exited " + exitCode + ": " + stderr.strip());
-      }
-      return stdout;
+    private HostProcess(List<String> argv, Process process) {
+        this.argv = argv;
+        this.process = process;
+        this.stdout = drain(process.getInputStream());
+        this.stderr = drain(process.getErrorStream());
     }
-  }
 
-  public static HostProcess start(List<String> argv) {
-    try {
-      return new HostProcess(argv,
-          new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + argv, e);
+    public record Result(int exitCode, String stdout, String stderr) {
+        /** The program's output; a non-zero exit is an error carrying its stderr. */
+        public String outputOrThrow(List<String> argv) {
+            if (exitCode != 0) {
+                throw new IllegalStateException(argv + " exited " + exitCode + ": " + stderr.strip());
+            }
+            return stdout;
+        }
     }
-  }
 
-  public static Result run(List<String> argv, Duration timeout) {
-    return start(argv).await(timeout);
-  }
-
-  /** Waits for the program; past {@code timeout} it is killed and this throws. */
-  public Result await(Duration timeout) {
-    try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException(argv + " did not finish within " + timeout);
-      }
-      return new Result(process.exitValue(), stdout.join(), stderr.join());
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted waiting for " + argv, e);
+    public static HostProcess start(List<String> argv) {
+        try {
+            return new HostProcess(
+                    argv,
+                    new ProcessBuilder(argv)
+                            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                            .start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + argv, e);
+        }
     }
-  }
 
-  private static CompletableFuture<String> drain(InputStream stream) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (stream) {
-        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }, DRAINERS);
-  }
+    public static Result run(List<String> argv, Duration timeout) {
+        return start(argv).await(timeout);
+    }
+
+    /** Waits for the program; past {@code timeout} it is killed and this throws. */
+    public Result await(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(argv + " did not finish within " + timeout);
+            }
+            return new Result(process.exitValue(), stdout.join(), stderr.join());
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for " + argv, e);
+        }
+    }
+
+    private static CompletableFuture<String> drain(InputStream stream) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try (stream) {
+                        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                DRAINERS);
+    }
 }

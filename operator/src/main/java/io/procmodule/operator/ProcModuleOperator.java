@@ -10,59 +10,69 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.procmodule.operator.reconciler.ProcModuleReconciler;
 import java.io.IOException;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The operator process: configuration from the environment, health/metrics endpoints, the reconciler. */
 public final class ProcModuleOperator {
-  static final String LEASE_NAME = "procmodule-operator";
-  private static final Logger LOG = LoggerFactory.getLogger(ProcModuleOperator.class);
+    static final String LEASE_NAME = "procmodule-operator";
+    private static final Logger LOG = LoggerFactory.getLogger(ProcModuleOperator.class);
 
-  private ProcModuleOperator() {}
+    private ProcModuleOperator() {}
 
-  public static void main(String[] args) throws IOException {
-    OperatorConfig config = OperatorConfig.fromEnv(System.getenv());
-    KubernetesClient client = new KubernetesClientBuilder().build();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Operator operator = create(client, config, registry);
-    HttpEndpoints http = HttpEndpoints.start(config.httpPort(), operator, registry);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping");
-      operator.stop();
-      http.stop();
-      client.close();
-    }, "shutdown"));
-    LOG.info("starting: namespace {}, agent image {}, leader election {}, unload timeout {}, http port {}",
-        config.namespace(), config.agentImage(), config.leaderElection(), config.unloadTimeout(), config.httpPort());
-    operator.start();
-  }
+    public static void main(String[] args) throws IOException {
+        OperatorConfig config = OperatorConfig.fromEnv(System.getenv());
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Operator operator = create(client, config, registry);
+        HttpEndpoints http = HttpEndpoints.start(config.httpPort(), operator, registry);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            LOG.info("stopping");
+                            operator.stop();
+                            http.stop();
+                            client.close();
+                        },
+                        "shutdown"));
+        LOG.info(
+                "starting: namespace {}, agent image {}, leader election {}, unload timeout {}, http port {}",
+                config.namespace(),
+                config.agentImage(),
+                config.leaderElection(),
+                config.unloadTimeout(),
+                config.httpPort());
+        operator.start();
+    }
 
-  /**
-   * The operator as production runs it; tests start exactly this against the mock API server.
-   *
-   * <p>Server-side apply is off for the primary (finalizer, status) and for dependents. Reason: the
-   * only API server the tests can run is fabric8's mock, which does not implement SSA, and the
-   * strategy shipped must be the one tested. Without SSA, JOSDK's status patch is an unlocked JSON
-   * Patch against a possibly stale cache, so status is written by a locked PUT instead (see
-   * ProcModuleReconciler#writeStatus), and the DaemonSet by create/update with a resourceVersion.
-   */
-  public static Operator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry) {
-    Operator operator = new Operator(o -> {
-      o.withKubernetesClient(client)
-          .withUseSSAToPatchPrimaryResource(false)
-          .withSSABasedCreateUpdateMatchForDependentResources(false)
-          // The caller owns the client (main closes it on shutdown, tests share it across operators).
-          .withCloseClientOnStop(false)
-          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
-      if (config.leaderElection()) {
-        if (config.podName() == null) {
-          throw new IllegalArgumentException("LEADER_ELECTION=true needs POD_NAME (downward API) as the identity");
-        }
-        o.withLeaderElectionConfiguration(
-            new LeaderElectionConfiguration(LEASE_NAME, config.podNamespace(), config.podName()));
-      }
-    });
-    operator.register(new ProcModuleReconciler(config));
-    return operator;
-  }
+    /**
+     * The operator as production runs it; tests start exactly this against the mock API server.
+     *
+     * <p>Server-side apply is off for the primary (finalizer, status) and for dependents. Reason: the
+     * only API server the tests can run is fabric8's mock, which does not implement SSA, and the
+     * strategy shipped must be the one tested. Without SSA, JOSDK's status patch is an unlocked JSON
+     * Patch against a possibly stale cache, so status is written by a locked PUT instead (see
+     * ProcModuleReconciler#report), and the DaemonSet by create/update with a resourceVersion.
+     */
+    public static Operator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry) {
+        Operator operator = new Operator(o -> {
+            o.withKubernetesClient(client)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    // The caller owns the client (main closes it on shutdown, tests share it across operators).
+                    .withCloseClientOnStop(false)
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+            if (config.leaderElection()) {
+                if (config.podName() == null) {
+                    throw new IllegalArgumentException(
+                            "LEADER_ELECTION=true needs POD_NAME (downward API) as the identity");
+                }
+                o.withLeaderElectionConfiguration(
+                        new LeaderElectionConfiguration(LEASE_NAME, config.podNamespace(), config.podName()));
+            }
+        });
+        operator.register(ProcModuleReconciler.create(client, config, Clock.systemUTC()));
+        return operator;
+    }
 }

@@ -19,51 +19,76 @@ import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
 class ProcModuleOperatorTest {
-  KubernetesClient client;
+    KubernetesClient client;
 
-  @Test
-  void configurationComesFromTheEnvironment() {
-    OperatorConfig defaults = OperatorConfig.fromEnv(Map.of());
-    assertThat(defaults.namespace()).isEqualTo("procmodule-system");
-    assertThat(defaults.agentImage()).isEqualTo("procmodule/agent:0.1.0");
-    assertThat(defaults.leaderElection()).isFalse();
-    assertThat(defaults.httpPort()).isEqualTo(8080);
-    assertThat(defaults.unloadTimeout()).isEqualTo(Duration.ofMinutes(5));
+    @Test
+    void configurationComesFromTheEnvironment() {
+        OperatorConfig defaults = OperatorConfig.fromEnv(Map.of());
+        assertThat(defaults.namespace()).isEqualTo("procmodule-system");
+        assertThat(defaults.agentImage()).isEqualTo("procmodule/agent:0.1.0");
+        assertThat(defaults.leaderElection()).isFalse();
+        assertThat(defaults.httpPort()).isEqualTo(8080);
+        assertThat(defaults.unloadTimeout()).isEqualTo(Duration.ofMinutes(5));
 
-    OperatorConfig set = OperatorConfig.fromEnv(Map.of("OPERATOR_NAMESPACE", "ops", "AGENT_IMAGE", "r/a:1",
-        "LEADER_ELECTION", "true", "POD_NAME", "op-0", "POD_NAMESPACE", "ops", "HTTP_PORT", "9090",
-        "UNLOAD_TIMEOUT", "PT30S"));
-    assertThat(set).isEqualTo(new OperatorConfig("ops", "r/a:1", true, "op-0", "ops", 9090, Duration.ofSeconds(30),
-        OperatorConfig.DEFAULT_RECHECK_INTERVAL));
-    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("LEADER_ELECTION", "yes")))
-        .hasMessageContaining("LEADER_ELECTION");
-    assertThatThrownBy(() -> ProcModuleOperator.create(client, OperatorConfig.fromEnv(Map.of("LEADER_ELECTION", "true")),
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))).hasMessageContaining("POD_NAME");
-  }
-
-  @Test
-  void servesHealthReadinessAndMetrics() throws Exception {
-    RunningOperator.installCrd(client);
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Operator operator = ProcModuleOperator.create(client, OperatorConfig.defaults(), registry);
-    HttpEndpoints http = HttpEndpoints.start(0, operator, registry);
-    try {
-      assertThat(get(http, "/readyz").statusCode()).as("not started yet").isEqualTo(503);
-      operator.start();
-      assertThat(get(http, "/readyz").statusCode()).isEqualTo(200);
-      assertThat(get(http, "/healthz").statusCode()).isEqualTo(200);
-      HttpResponse<String> metrics = get(http, "/metrics");
-      assertThat(metrics.statusCode()).isEqualTo(200);
-      assertThat(metrics.body()).contains("operator_sdk");
-    } finally {
-      operator.stop();
-      http.stop();
+        OperatorConfig set = OperatorConfig.fromEnv(Map.of(
+                "OPERATOR_NAMESPACE",
+                "ops",
+                "AGENT_IMAGE",
+                "r/a:1",
+                "LEADER_ELECTION",
+                "true",
+                "POD_NAME",
+                "op-0",
+                "POD_NAMESPACE",
+                "ops",
+                "HTTP_PORT",
+                "9090",
+                "UNLOAD_TIMEOUT",
+                "PT30S"));
+        assertThat(set)
+                .isEqualTo(new OperatorConfig(
+                        "ops",
+                        "r/a:1",
+                        true,
+                        "op-0",
+                        "ops",
+                        9090,
+                        Duration.ofSeconds(30),
+                        OperatorConfig.DEFAULT_RECHECK_INTERVAL));
+        assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("LEADER_ELECTION", "yes")))
+                .hasMessageContaining("LEADER_ELECTION");
+        assertThatThrownBy(() -> ProcModuleOperator.create(
+                        client,
+                        OperatorConfig.fromEnv(Map.of("LEADER_ELECTION", "true")),
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))
+                .hasMessageContaining("POD_NAME");
     }
-  }
 
-  private static HttpResponse<String> get(HttpEndpoints http, String path) throws Exception {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + http.port() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
+    @Test
+    void servesHealthReadinessAndMetrics() throws Exception {
+        RunningOperator.installCrd(client);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Operator operator = ProcModuleOperator.create(client, OperatorConfig.defaults(), registry);
+        HttpEndpoints http = HttpEndpoints.start(0, operator, registry);
+        try {
+            assertThat(get(http, "/readyz").statusCode()).as("not started yet").isEqualTo(503);
+            operator.start();
+            assertThat(get(http, "/readyz").statusCode()).isEqualTo(200);
+            assertThat(get(http, "/healthz").statusCode()).isEqualTo(200);
+            HttpResponse<String> metrics = get(http, "/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("operator_sdk");
+        } finally {
+            operator.stop();
+            http.stop();
+        }
+    }
+
+    private static HttpResponse<String> get(HttpEndpoints http, String path) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + http.port() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
 }

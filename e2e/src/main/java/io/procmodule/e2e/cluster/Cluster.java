@@ -1,6 +1,7 @@
 package io.procmodule.e2e.cluster;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.procmodule.operator.api.ProcModule;
 import java.time.Duration;
 import java.util.List;
@@ -13,54 +14,61 @@ import java.util.function.Predicate;
  */
 public interface Cluster extends AutoCloseable {
 
-  /**
-   * Creates the resource, or updates the spec of an existing one (like {@code kubectl apply}).
-   * A rejection by the API server surfaces as {@code KubernetesClientException} with its code.
-   */
-  ProcModule apply(ProcModule resource);
+    /**
+     * Creates the resource, or updates the spec of an existing one (like {@code kubectl apply}).
+     * A rejection by the API server surfaces as {@code KubernetesClientException} with its code.
+     */
+    ProcModule apply(ProcModule resource);
 
-  Optional<ProcModule> get(String name);
+    /** The named ProcModule on this cluster's API server (which may not hold it). */
+    Resource<ProcModule> procModule(String name);
 
-  /** Requests deletion; the operator's finalizer decides when the object is gone. */
-  void delete(String name);
+    default Optional<ProcModule> get(String name) {
+        return Optional.ofNullable(procModule(name).get());
+    }
 
-  /** Waits until the resource satisfies {@code condition}; fails naming {@code description}. */
-  ProcModule await(String name, Predicate<ProcModule> condition, String description, Duration timeout);
+    /** Requests deletion; the operator's finalizer decides when the object is gone. */
+    default void delete(String name) {
+        procModule(name).delete();
+    }
 
-  /** Waits until the resource no longer exists (its finalizer was removed). */
-  void awaitDeleted(String name, Duration timeout);
+    /** Waits until the resource satisfies {@code condition}; fails naming {@code description}. */
+    ProcModule await(String name, Predicate<ProcModule> condition, String description, Duration timeout);
 
-  /** Names of the cluster's nodes. */
-  List<String> nodeNames();
+    /** Waits until the resource no longer exists (its finalizer was removed). */
+    void awaitDeleted(String name, Duration timeout);
 
-  /** The bytes {@code /proc/<entry>} reads on the node, or empty when the entry does not exist. */
-  Optional<String> readProcEntry(String node, String entry);
+    /** Names of the cluster's nodes. */
+    List<String> nodeNames();
 
-  /** Whether the kernel module is loaded on the node (listed in its {@code /proc/modules}). */
-  boolean moduleLoaded(String node, String module);
+    /** The bytes {@code /proc/<entry>} reads on the node, or empty when the entry does not exist. */
+    Optional<String> readProcEntry(String node, String entry);
 
-  /** The text {@code kubectl get procmodules} prints (rendered from the CRD's printer columns). */
-  String kubectlGetProcModules();
+    /** Whether the kernel module is loaded on the node (listed in its {@code /proc/modules}). */
+    boolean moduleLoaded(String node, String module);
 
-  /** Whether a real API server enforces the CRD's schema (the fabric8 mock does not). */
-  boolean enforcesCrdSchema();
+    /** The text {@code kubectl get procmodules} prints (rendered from the CRD's printer columns). */
+    String kubectlGetProcModules();
 
-  /** How long a rollout (build, load and verify on every node) may take on this cluster. */
-  Duration rolloutTimeout();
+    /** Whether a real API server enforces the CRD's schema (the fabric8 mock does not). */
+    boolean enforcesCrdSchema();
 
-  @Override
-  void close();
+    /** How long a rollout (build, load and verify on every node) may take on this cluster. */
+    Duration rolloutTimeout();
 
-  /** Waits for a status condition, as {@code kubectl wait --for=condition=<type>=<status>} does. */
-  default ProcModule awaitCondition(String name, String type, String status, Duration timeout) {
-    return await(
-        name,
-        pm -> condition(pm, type).map(c -> status.equals(c.getStatus())).orElse(false),
-        "condition " + type + "=" + status,
-        timeout);
-  }
+    @Override
+    void close();
 
-  static Optional<Condition> condition(ProcModule pm, String type) {
-    return pm.getStatus() == null ? Optional.empty() : pm.getStatus().condition(type);
-  }
+    /** Waits for a status condition, as {@code kubectl wait --for=condition=<type>=<status>} does. */
+    default ProcModule awaitCondition(String name, String type, String status, Duration timeout) {
+        return await(
+                name,
+                pm -> condition(pm, type).map(c -> status.equals(c.getStatus())).orElse(false),
+                "condition " + type + "=" + status,
+                timeout);
+    }
+
+    static Optional<Condition> condition(ProcModule pm, String type) {
+        return pm.getStatus() == null ? Optional.empty() : pm.getStatus().condition(type);
+    }
 }

@@ -1,6 +1,5 @@
 package io.procmodule.e2e.kind;
 
-import io.procmodule.e2e.HostProcess;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
@@ -9,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.procmodule.e2e.HostProcess;
 import io.procmodule.e2e.cluster.Cluster;
 import io.procmodule.operator.api.ProcModule;
 import java.io.UncheckedIOException;
@@ -26,192 +26,210 @@ import java.util.function.Predicate;
  * {@code kubectl get} runs the kubectl binary so the printed table is the real one.
  */
 public final class KindCluster implements Cluster {
-  public static final String OPERATOR_NAMESPACE = "procmodule-system";
-  public static final String OPERATOR_DEPLOYMENT = "procmodule-operator";
-  private static final String CRD = ProcModule.PLURAL + "." + ProcModule.GROUP;
-  // The first build compiles the module against the host's headers on a shared CI runner.
-  private static final Duration ROLLOUT_TIMEOUT = Duration.ofMinutes(10);
-  private static final Duration HOST_TIMEOUT = Duration.ofMinutes(2);
+    public static final String OPERATOR_NAMESPACE = "procmodule-system";
+    public static final String OPERATOR_DEPLOYMENT = "procmodule-operator";
+    private static final String CRD = ProcModule.PLURAL + "." + ProcModule.GROUP;
+    // The first build compiles the module against the host's headers on a shared CI runner.
+    private static final Duration ROLLOUT_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration HOST_TIMEOUT = Duration.ofMinutes(2);
 
-  private final KubernetesClient client;
-  private final String context;
+    private final KubernetesClient client;
+    private final String context;
 
-  private KindCluster(KubernetesClient client, String context) {
-    this.client = client;
-    this.context = context;
-  }
-
-  /** Thrown by {@link #connect()} with a reason a person can act on. */
-  public static final class Unavailable extends Exception {
-    Unavailable(String reason) {
-      super(reason);
+    private KindCluster(KubernetesClient client, String context) {
+        this.client = client;
+        this.context = context;
     }
-  }
 
-  /**
-   * Connects to the current kubeconfig context. Refuses anything but a reachable kind cluster
-   * with the operator running: the suite loads kernel modules into that cluster's host kernel.
-   */
-  public static KindCluster connect() throws Unavailable {
-    if (!available(List.of("docker", "version"))) {
-      throw new Unavailable("docker is not usable (needed to read /proc on kind nodes)");
+    /** Thrown by {@link #connect()} with a reason a person can act on. */
+    public static final class Unavailable extends Exception {
+        Unavailable(String reason) {
+            super(reason);
+        }
     }
-    if (!available(List.of("kubectl", "version", "--client"))) {
-      throw new Unavailable("kubectl is not installed");
+
+    /**
+     * Connects to the current kubeconfig context. Refuses anything but a reachable kind cluster
+     * with the operator running: the suite loads kernel modules into that cluster's host kernel.
+     */
+    public static KindCluster connect() throws Unavailable {
+        if (!available(List.of("docker", "version"))) {
+            throw new Unavailable("docker is not usable (needed to read /proc on kind nodes)");
+        }
+        if (!available(List.of("kubectl", "version", "--client"))) {
+            throw new Unavailable("kubectl is not installed");
+        }
+        Config config = Config.autoConfigure(null);
+        String context = config.getCurrentContext() == null
+                ? null
+                : config.getCurrentContext().getName();
+        if (context == null) {
+            throw new Unavailable("no current kubeconfig context (create one with hack/demo --kind)");
+        }
+        if (!context.startsWith("kind-")) {
+            throw new Unavailable("current kubeconfig context '" + context + "' is not a kind cluster (kind-*)");
+        }
+        probeApiServer(context);
+        KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config).build();
+        Optional<String> notInstalled = operatorMissing(client);
+        if (notInstalled.isPresent()) {
+            client.close();
+            throw new Unavailable(notInstalled.get() + " in context '" + context
+                    + "' (install with hack/demo --kind, or kubectl apply -k deploy/)");
+        }
+        return new KindCluster(client, context);
     }
-    Config config = Config.autoConfigure(null);
-    String context = config.getCurrentContext() == null ? null : config.getCurrentContext().getName();
-    if (context == null) {
-      throw new Unavailable("no current kubeconfig context (create one with hack/demo --kind)");
+
+    /** One quick request without the client's retries, so an absent cluster is reported at once. */
+    private static void probeApiServer(String context) throws Unavailable {
+        Config config = Config.autoConfigure(context);
+        config.setRequestRetryBackoffLimit(0);
+        config.setConnectionTimeout(5_000);
+        config.setRequestTimeout(10_000);
+        try (KubernetesClient probe =
+                new KubernetesClientBuilder().withConfig(config).build()) {
+            probe.getKubernetesVersion();
+        } catch (KubernetesClientException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new Unavailable("API server of context '" + context + "' (" + config.getMasterUrl()
+                    + ") is not reachable: " + cause);
+        }
     }
-    if (!context.startsWith("kind-")) {
-      throw new Unavailable("current kubeconfig context '" + context + "' is not a kind cluster (kind-*)");
+
+    private static Optional<String> operatorMissing(KubernetesClient client) {
+        if (client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName(CRD)
+                        .get()
+                == null) {
+            return Optional.of("CRD " + CRD + " is not installed");
+        }
+        Deployment operator = client.apps()
+                .deployments()
+                .inNamespace(OPERATOR_NAMESPACE)
+                .withName(OPERATOR_DEPLOYMENT)
+                .get();
+        Integer ready = operator == null || operator.getStatus() == null
+                ? null
+                : operator.getStatus().getReadyReplicas();
+        if (ready == null || ready < 1) {
+            return Optional.of(
+                    "operator deployment " + OPERATOR_NAMESPACE + "/" + OPERATOR_DEPLOYMENT + " is not ready");
+        }
+        return Optional.empty();
     }
-    probeApiServer(context);
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    Optional<String> notInstalled = operatorMissing(client);
-    if (notInstalled.isPresent()) {
-      client.close();
-      throw new Unavailable(notInstalled.get() + " in context '" + context
-          + "' (install with hack/demo --kind, or kubectl apply -k deploy/)");
+
+    public String context() {
+        return context;
     }
-    return new KindCluster(client, context);
-  }
 
-  /** One quick request without the client's retries, so an absent cluster is reported at once. */
-  private static void probeApiServer(String context) throws Unavailable {
-    Config config = Config.autoConfigure(context);
-    config.setRequestRetryBackoffLimit(0);
-    config.setConnectionTimeout(5_000);
-    config.setRequestTimeout(10_000);
-    try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(config).build()) {
-      probe.getKubernetesVersion();
-    } catch (KubernetesClientException e) {
-      Throwable cause = e;
-      while (cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      throw new Unavailable("API server of context '" + context + "' (" + config.getMasterUrl()
-          + ") is not reachable: " + cause);
+    @Override
+    public Resource<ProcModule> procModule(String name) {
+        return client.resources(ProcModule.class).withName(name);
     }
-  }
 
-  private static Optional<String> operatorMissing(KubernetesClient client) {
-    if (client.apiextensions().v1().customResourceDefinitions().withName(CRD).get() == null) {
-      return Optional.of("CRD " + CRD + " is not installed");
+    @Override
+    public ProcModule apply(ProcModule resource) {
+        // Server-side apply of name and spec only, as `kubectl apply --server-side` would send.
+        ProcModule desired = new ProcModule();
+        desired.setMetadata(new ObjectMetaBuilder()
+                .withName(resource.getMetadata().getName())
+                .withLabels(resource.getMetadata().getLabels())
+                .build());
+        desired.setSpec(resource.getSpec());
+        return client.resource(desired)
+                .fieldManager("procmodule-e2e")
+                .forceConflicts()
+                .serverSideApply();
     }
-    Deployment operator =
-        client.apps().deployments().inNamespace(OPERATOR_NAMESPACE).withName(OPERATOR_DEPLOYMENT).get();
-    Integer ready = operator == null || operator.getStatus() == null ? null : operator.getStatus().getReadyReplicas();
-    if (ready == null || ready < 1) {
-      return Optional.of("operator deployment " + OPERATOR_NAMESPACE + "/" + OPERATOR_DEPLOYMENT + " is not ready");
+
+    @Override
+    public ProcModule await(String name, Predicate<ProcModule> condition, String description, Duration timeout) {
+        try {
+            return procModule(name)
+                    .waitUntilCondition(
+                            pm -> pm != null && condition.test(pm), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            throw new AssertionError(
+                    name + ": " + description + " not reached within " + timeout + "; last seen status: "
+                            + get(name).map(this::statusOf).orElse("(gone)"),
+                    e);
+        }
     }
-    return Optional.empty();
-  }
 
-  public String context() {
-    return context;
-  }
-
-  private Resource<ProcModule> resource(String name) {
-    return client.resources(ProcModule.class).withName(name);
-  }
-
-  @Override
-  public ProcModule apply(ProcModule resource) {
-    // Server-side apply of name and spec only, as `kubectl apply --server-side` would send.
-    ProcModule desired = new ProcModule();
-    desired.setMetadata(new ObjectMetaBuilder()
-        .withName(resource.getMetadata().getName())
-        .withLabels(resource.getMetadata().getLabels())
-        .build());
-    desired.setSpec(resource.getSpec());
-    return client.resource(desired).fieldManager("procmodule-e2e").forceConflicts().serverSideApply();
-  }
-
-  @Override
-  public Optional<ProcModule> get(String name) {
-    return Optional.ofNullable(resource(name).get());
-  }
-
-  @Override
-  public void delete(String name) {
-    resource(name).delete();
-  }
-
-  @Override
-  public ProcModule await(String name, Predicate<ProcModule> condition, String description, Duration timeout) {
-    try {
-      return resource(name).waitUntilCondition(
-          pm -> pm != null && condition.test(pm), timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (KubernetesClientTimeoutException e) {
-      throw new AssertionError(name + ": " + description + " not reached within " + timeout
-          + "; last seen status: " + get(name).map(this::statusOf).orElse("(gone)"), e);
+    private String statusOf(ProcModule pm) {
+        return client.getKubernetesSerialization().asYaml(pm.getStatus());
     }
-  }
 
-  private String statusOf(ProcModule pm) {
-    return client.getKubernetesSerialization().asYaml(pm.getStatus());
-  }
-
-  @Override
-  public void awaitDeleted(String name, Duration timeout) {
-    try {
-      resource(name).waitUntilCondition(Objects::isNull, timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (KubernetesClientTimeoutException e) {
-      throw new AssertionError(name + " still exists after " + timeout + "; status: "
-          + get(name).map(this::statusOf).orElse("(gone)"), e);
+    @Override
+    public void awaitDeleted(String name, Duration timeout) {
+        try {
+            procModule(name).waitUntilCondition(Objects::isNull, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            throw new AssertionError(
+                    name + " still exists after " + timeout + "; status: "
+                            + get(name).map(this::statusOf).orElse("(gone)"),
+                    e);
+        }
     }
-  }
 
-  @Override
-  public List<String> nodeNames() {
-    return client.nodes().list().getItems().stream().map(n -> n.getMetadata().getName()).sorted().toList();
-  }
-
-  @Override
-  public Optional<String> readProcEntry(String node, String entry) {
-    HostProcess.Result cat = HostProcess.run(List.of("docker", "exec", node, "cat", "/proc/" + entry), HOST_TIMEOUT);
-    return cat.exitCode() == 0 ? Optional.of(cat.stdout()) : Optional.empty();
-  }
-
-  @Override
-  public boolean moduleLoaded(String node, String module) {
-    String modules = output(List.of("docker", "exec", node, "cat", "/proc/modules"));
-    return modules.lines().anyMatch(line -> line.startsWith(module + " "));
-  }
-
-  @Override
-  public String kubectlGetProcModules() {
-    return output(List.of("kubectl", "--context", context, "get", "procmodules"));
-  }
-
-  @Override
-  public boolean enforcesCrdSchema() {
-    return true;
-  }
-
-  @Override
-  public Duration rolloutTimeout() {
-    return ROLLOUT_TIMEOUT;
-  }
-
-  @Override
-  public void close() {
-    client.close();
-  }
-
-  /** The program's standard output; a non-zero exit is an error carrying its stderr. */
-  private static String output(List<String> argv) {
-    return HostProcess.run(argv, HOST_TIMEOUT).outputOrThrow(argv);
-  }
-
-  /** Whether a program is installed and usable: its version command starts and exits 0. */
-  private static boolean available(List<String> versionArgv) {
-    try {
-      return HostProcess.run(versionArgv, HOST_TIMEOUT).exitCode() == 0;
-    } catch (UncheckedIOException e) {
-      return false;
+    @Override
+    public List<String> nodeNames() {
+        return client.nodes().list().getItems().stream()
+                .map(n -> n.getMetadata().getName())
+                .sorted()
+                .toList();
     }
-  }
+
+    @Override
+    public Optional<String> readProcEntry(String node, String entry) {
+        HostProcess.Result cat =
+                HostProcess.run(List.of("docker", "exec", node, "cat", "/proc/" + entry), HOST_TIMEOUT);
+        return cat.exitCode() == 0 ? Optional.of(cat.stdout()) : Optional.empty();
+    }
+
+    @Override
+    public boolean moduleLoaded(String node, String module) {
+        String modules = output(List.of("docker", "exec", node, "cat", "/proc/modules"));
+        return modules.lines().anyMatch(line -> line.startsWith(module + " "));
+    }
+
+    @Override
+    public String kubectlGetProcModules() {
+        return output(List.of("kubectl", "--context", context, "get", "procmodules"));
+    }
+
+    @Override
+    public boolean enforcesCrdSchema() {
+        return true;
+    }
+
+    @Override
+    public Duration rolloutTimeout() {
+        return ROLLOUT_TIMEOUT;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** The program's standard output; a non-zero exit is an error carrying its stderr. */
+    private static String output(List<String> argv) {
+        return HostProcess.run(argv, HOST_TIMEOUT).outputOrThrow(argv);
+    }
+
+    /** Whether a program is installed and usable: its version command starts and exits 0. */
+    private static boolean available(List<String> versionArgv) {
+        try {
+            return HostProcess.run(versionArgv, HOST_TIMEOUT).exitCode() == 0;
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
 }

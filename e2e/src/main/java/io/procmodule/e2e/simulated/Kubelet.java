@@ -24,152 +24,170 @@ import org.slf4j.LoggerFactory;
  * Ready condition; no heartbeats, leases, capacity accounting or evictions.
  */
 final class Kubelet {
-  private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
-  private static final Duration VM_READ_TIMEOUT = Duration.ofMinutes(1);
-  private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
+    private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
+    private static final Duration VM_READ_TIMEOUT = Duration.ofMinutes(1);
+    private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
 
-  private final KubernetesClient client;
-  private final NodeVm vm;
-  private final ContainerRuntime runtime;
-  private final int index;
-  /** Pod uid to its worker; terminated pods keep theirs, so they are never run twice. */
-  private final Map<String, PodWorker> workers = new HashMap<>();
-  private int podCounter;
+    private final KubernetesClient client;
+    private final NodeVm vm;
+    private final ContainerRuntime runtime;
+    private final int index;
+    /** Pod uid to its worker; terminated pods keep theirs, so they are never run twice. */
+    private final Map<String, PodWorker> workers = new HashMap<>();
 
-  Kubelet(KubernetesClient client, NodeVm vm, int index) {
-    this.client = client;
-    this.vm = vm;
-    this.runtime = new ContainerRuntime(vm);
-    this.index = index;
-  }
+    private int podCounter;
 
-  String nodeName() {
-    return vm.name();
-  }
-
-  NodeVm vm() {
-    return vm;
-  }
-
-  /** Creates the Node object from what the VM reports about itself. */
-  void register() {
-    client.nodes().resource(node(true)).create();
-  }
-
-  /** One pass: start workers for new pods bound here, stop those of deleted pods. */
-  synchronized void sync() {
-    List<Pod> bound = client.pods().inAnyNamespace().list().getItems().stream()
-        .filter(p -> vm.name().equals(p.getSpec().getNodeName()))
-        .toList();
-    Set<String> present = new HashSet<>();
-    for (Pod pod : bound) {
-      present.add(pod.getMetadata().getUid());
-      workers.computeIfAbsent(pod.getMetadata().getUid(), uid -> {
-        LOG.info("{}: starting pod {}/{}", vm.name(), pod.getMetadata().getNamespace(), pod.getMetadata().getName());
-        PodWorker worker = newWorker(pod, null);
-        worker.start();
-        return worker;
-      });
+    Kubelet(KubernetesClient client, NodeVm vm, int index) {
+        this.client = client;
+        this.vm = vm;
+        this.runtime = new ContainerRuntime(vm);
+        this.index = index;
     }
-    workers.entrySet().removeIf(e -> {
-      if (present.contains(e.getKey())) {
-        return false;
-      }
-      LOG.info("{}: pod {} deleted: stopping its containers (nothing is unloaded)", vm.name(), e.getValue().name());
-      e.getValue().stop(true);
-      return true;
-    });
-  }
 
-  /**
-   * Power-cycles the node into {@code kernel}: the Node goes NotReady, the VM reboots (its disk,
-   * and so the agent's build cache, survives; /run does not), the Node reports the new kernel and
-   * boot id, and every pod's containers run again from the first init container.
-   */
-  synchronized void reboot(String kernel) throws InterruptedException {
-    LOG.info("{}: rebooting into {}", vm.name(), kernel);
-    client.nodes().withName(vm.name()).edit(n -> {
-      n.getStatus().setConditions(List.of(readyCondition(false)));
-      return n;
-    });
-    for (PodWorker w : workers.values()) {
-      w.stop(false);
+    String nodeName() {
+        return vm.name();
     }
-    vm.reboot(kernel);
-    for (PodWorker w : workers.values()) {
-      w.awaitStopped(STOP_TIMEOUT);
+
+    NodeVm vm() {
+        return vm;
     }
-    Node booted = node(true);
-    client.nodes().withName(vm.name()).edit(n -> {
-      n.setStatus(booted.getStatus());
-      return n;
-    });
-    workers.replaceAll((uid, old) -> {
-      PodWorker worker = newWorker(old.pod(), old);
-      worker.start();
-      return worker;
-    });
-  }
 
-  /** Ends the workers' threads without touching the VM (which is about to be stopped). */
-  synchronized void shutdown() {
-    workers.values().forEach(w -> w.stop(false));
-  }
+    /** Creates the Node object from what the VM reports about itself. */
+    void register() {
+        client.nodes().resource(node(true)).create();
+    }
 
-  private PodWorker newWorker(Pod pod, PodWorker beforeReboot) {
-    podCounter++;
-    return new PodWorker(client, runtime, pod, hostIp(), "10.244." + index + "." + (podCounter + 1), beforeReboot);
-  }
+    /** One pass: start workers for new pods bound here, stop those of deleted pods. */
+    synchronized void sync() {
+        List<Pod> bound = client.pods().inAnyNamespace().list().getItems().stream()
+                .filter(p -> vm.name().equals(p.getSpec().getNodeName()))
+                .toList();
+        Set<String> present = new HashSet<>();
+        for (Pod pod : bound) {
+            present.add(pod.getMetadata().getUid());
+            workers.computeIfAbsent(pod.getMetadata().getUid(), uid -> {
+                LOG.info(
+                        "{}: starting pod {}/{}",
+                        vm.name(),
+                        pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName());
+                PodWorker worker = newWorker(pod, null);
+                worker.start();
+                return worker;
+            });
+        }
+        workers.entrySet().removeIf(e -> {
+            if (present.contains(e.getKey())) {
+                return false;
+            }
+            LOG.info(
+                    "{}: pod {} deleted: stopping its containers (nothing is unloaded)",
+                    vm.name(),
+                    e.getValue().name());
+            e.getValue().stop(true);
+            return true;
+        });
+    }
 
-  private String hostIp() {
-    return "10.89.0." + (index + 10);
-  }
+    /**
+     * Power-cycles the node into {@code kernel}: the Node goes NotReady, the VM reboots (its disk,
+     * and so the agent's build cache, survives; /run does not), the Node reports the new kernel and
+     * boot id, and every pod's containers run again from the first init container.
+     */
+    synchronized void reboot(String kernel) throws InterruptedException {
+        LOG.info("{}: rebooting into {}", vm.name(), kernel);
+        client.nodes().withName(vm.name()).edit(n -> {
+            n.getStatus().setConditions(List.of(readyCondition(false)));
+            return n;
+        });
+        for (PodWorker w : workers.values()) {
+            w.stop(false);
+        }
+        vm.reboot(kernel);
+        for (PodWorker w : workers.values()) {
+            w.awaitStopped(STOP_TIMEOUT);
+        }
+        Node booted = node(true);
+        client.nodes().withName(vm.name()).edit(n -> {
+            n.setStatus(booted.getStatus());
+            return n;
+        });
+        workers.replaceAll((uid, old) -> {
+            PodWorker worker = newWorker(old.pod(), old);
+            worker.start();
+            return worker;
+        });
+    }
 
-  private Node node(boolean ready) {
-    String release = vmRead("uname", "-r");
-    String bootId = vmRead("cat", "/proc/sys/kernel/random/boot_id");
-    String osImage = vm.output(List.of("sh", "-c", ". /etc/os-release && printf '%s' \"$PRETTY_NAME\""), VM_READ_TIMEOUT);
-    return new NodeBuilder()
-        .withNewMetadata()
-          .withName(vm.name())
-          .withLabels(Map.of(
-              "kubernetes.io/hostname", vm.name(),
-              "kubernetes.io/os", "linux",
-              "kubernetes.io/arch", "amd64"))
-        .endMetadata()
-        .withNewSpec().endSpec()
-        .withNewStatus()
-          .withNewNodeInfo()
-            .withKernelVersion(release)
-            .withBootID(bootId)
-            .withOsImage(osImage)
-            .withOperatingSystem("linux")
-            .withArchitecture("amd64")
-            .withContainerRuntimeVersion("pm-pod-run://simulated")
-            .withKubeletVersion("simulated")
-            .withKubeProxyVersion("")
-          .endNodeInfo()
-          .addNewAddress().withType("InternalIP").withAddress(hostIp()).endAddress()
-          .addNewAddress().withType("Hostname").withAddress(vm.name()).endAddress()
-          .withCapacity(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi"), "pods", new Quantity("110")))
-          .withAllocatable(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi"), "pods", new Quantity("110")))
-          .withConditions(readyCondition(ready))
-        .endStatus()
-        .build();
-  }
+    /** Ends the workers' threads without touching the VM (which is about to be stopped). */
+    synchronized void shutdown() {
+        workers.values().forEach(w -> w.stop(false));
+    }
 
-  private String vmRead(String... argv) {
-    return vm.output(List.of(argv), VM_READ_TIMEOUT).strip();
-  }
+    private PodWorker newWorker(Pod pod, PodWorker beforeReboot) {
+        podCounter++;
+        return new PodWorker(client, runtime, pod, hostIp(), "10.244." + index + "." + (podCounter + 1), beforeReboot);
+    }
 
-  private static NodeCondition readyCondition(boolean ready) {
-    return new NodeConditionBuilder()
-        .withType("Ready")
-        .withStatus(ready ? "True" : "False")
-        .withReason(ready ? "KubeletReady" : "KubeletNotReady")
-        .withMessage(ready ? "kubelet is posting ready status (simulated kubelet)" : "node is rebooting")
-        .withLastHeartbeatTime(ContainerSlot.timestamp(ContainerSlot.now()))
-        .withLastTransitionTime(ContainerSlot.timestamp(ContainerSlot.now()))
-        .build();
-  }
+    private String hostIp() {
+        return "10.89.0." + (index + 10);
+    }
+
+    private Node node(boolean ready) {
+        String release = vmRead("uname", "-r");
+        String bootId = vmRead("cat", "/proc/sys/kernel/random/boot_id");
+        String osImage =
+                vm.output(List.of("sh", "-c", ". /etc/os-release && printf '%s' \"$PRETTY_NAME\""), VM_READ_TIMEOUT);
+        return new NodeBuilder()
+                .withNewMetadata()
+                .withName(vm.name())
+                .withLabels(Map.of(
+                        "kubernetes.io/hostname", vm.name(),
+                        "kubernetes.io/os", "linux",
+                        "kubernetes.io/arch", "amd64"))
+                .endMetadata()
+                .withNewSpec()
+                .endSpec()
+                .withNewStatus()
+                .withNewNodeInfo()
+                .withKernelVersion(release)
+                .withBootID(bootId)
+                .withOsImage(osImage)
+                .withOperatingSystem("linux")
+                .withArchitecture("amd64")
+                .withContainerRuntimeVersion("pm-pod-run://simulated")
+                .withKubeletVersion("simulated")
+                .withKubeProxyVersion("")
+                .endNodeInfo()
+                .addNewAddress()
+                .withType("InternalIP")
+                .withAddress(hostIp())
+                .endAddress()
+                .addNewAddress()
+                .withType("Hostname")
+                .withAddress(vm.name())
+                .endAddress()
+                .withCapacity(
+                        Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi"), "pods", new Quantity("110")))
+                .withAllocatable(
+                        Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi"), "pods", new Quantity("110")))
+                .withConditions(readyCondition(ready))
+                .endStatus()
+                .build();
+    }
+
+    private String vmRead(String... argv) {
+        return vm.output(List.of(argv), VM_READ_TIMEOUT).strip();
+    }
+
+    private static NodeCondition readyCondition(boolean ready) {
+        return new NodeConditionBuilder()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "False")
+                .withReason(ready ? "KubeletReady" : "KubeletNotReady")
+                .withMessage(ready ? "kubelet is posting ready status (simulated kubelet)" : "node is rebooting")
+                .withLastHeartbeatTime(ContainerSlot.timestamp(ContainerSlot.now()))
+                .withLastTransitionTime(ContainerSlot.timestamp(ContainerSlot.now()))
+                .build();
+    }
 }

@@ -17,42 +17,42 @@ import org.junit.jupiter.api.BeforeEach;
  * (CI) an unusable cluster is a failure instead.
  */
 class KindScenariosTest extends ClusterScenarios {
-  private static KindCluster cluster;
-  private static String skipReason;
+    private static KindCluster cluster;
+    private static String skipReason;
 
-  @BeforeAll
-  static void connect() {
-    if (!Boolean.getBoolean("procmodule.e2e.kind")) {
-      skipReason = "not requested (run hack/e2e-kind, or mvn -pl e2e -am verify -Pkind-e2e)";
-    } else {
-      try {
-        cluster = KindCluster.connect();
-        System.err.println("kind e2e: running against kubeconfig context " + cluster.context());
-        return;
-      } catch (KindCluster.Unavailable e) {
-        if (Boolean.getBoolean("procmodule.e2e.requireCluster")) {
-          fail("kind e2e: no usable cluster: " + e.getMessage());
+    @BeforeAll
+    static void connect() {
+        if (!Boolean.getBoolean("procmodule.e2e.kind")) {
+            skipReason = "not requested (run hack/e2e-kind, or mvn -pl e2e -am verify -Pkind-e2e)";
+        } else {
+            try {
+                cluster = KindCluster.connect();
+                System.err.println("kind e2e: running against kubeconfig context " + cluster.context());
+                return;
+            } catch (KindCluster.Unavailable e) {
+                if (Boolean.getBoolean("procmodule.e2e.requireCluster")) {
+                    fail("kind e2e: no usable cluster: " + e.getMessage());
+                }
+                skipReason = e.getMessage();
+            }
         }
-        skipReason = e.getMessage();
-      }
+        System.err.println("kind e2e: SKIPPED: " + skipReason);
     }
-    System.err.println("kind e2e: SKIPPED: " + skipReason);
-  }
 
-  @BeforeEach
-  void skipWithoutCluster() {
-    Assumptions.assumeTrue(cluster != null, () -> "kind e2e skipped: " + skipReason);
-  }
-
-  @AfterAll
-  static void close() {
-    if (cluster != null) {
-      cluster.close();
+    @BeforeEach
+    void skipWithoutCluster() {
+        Assumptions.assumeTrue(cluster != null, () -> "kind e2e skipped: " + skipReason);
     }
-  }
 
-  @Override
-  protected Cluster cluster() {
-    return cluster;
-  }
+    @AfterAll
+    static void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Override
+    protected Cluster cluster() {
+        return cluster;
+    }
 }

@@ -6,22 +6,22 @@ import io.procmodule.operator.api.ProcModule;
 
 /** The committed CRD (deploy/crds/), read as a tree. */
 final class Crd {
-  static final String PATH = "deploy/crds/procmodules.procmodule.io-v1.yml";
+    static final String PATH = "deploy/crds/procmodules.procmodule.io-v1.yml";
 
-  private Crd() {}
+    private Crd() {}
 
-  /** The served version {@code procmodule.io/v1alpha1} of the committed CRD. */
-  static JsonNode version() {
-    JsonNode crd = StrictYaml.documents(RepoFiles.read(PATH)).get(0);
-    for (JsonNode version : crd.path("spec").path("versions")) {
-      if (version.path("name").asText().equals(ProcModule.VERSION)) {
-        return version;
-      }
+    /** The served version {@code procmodule.io/v1alpha1} of the committed CRD. */
+    static JsonNode version() {
+        JsonNode crd = StrictYaml.documents(RepoFiles.read(PATH)).get(0);
+        for (JsonNode version : crd.path("spec").path("versions")) {
+            if (version.path("name").asText().equals(ProcModule.VERSION)) {
+                return version;
+            }
+        }
+        throw new IllegalStateException(PATH + " has no version " + ProcModule.VERSION);
     }
-    throw new IllegalStateException(PATH + " has no version " + ProcModule.VERSION);
-  }
 
-  static JsonNode schema() {
-    return version().path("schema").path("openAPIV3Schema");
-  }
+    static JsonNode schema() {
+        return version().path("schema").path("openAPIV3Schema");
+    }
 }

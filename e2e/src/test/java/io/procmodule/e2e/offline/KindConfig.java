@@ -9,31 +9,26 @@ import java.util.Map;
  * Rarely used nested structures are kept as plain values.
  */
 record KindConfig(
-    String kind,
-    String apiVersion,
-    String name,
-    List<Node> nodes,
-    Map<String, Object> networking,
-    Map<String, Boolean> featureGates,
-    Map<String, String> runtimeConfig,
-    List<String> kubeadmConfigPatches,
-    List<Object> kubeadmConfigPatchesJSON6902,
-    List<String> containerdConfigPatches,
-    List<Object> containerdConfigPatchesJSON6902) {
+        String kind,
+        String apiVersion,
+        String name,
+        List<Node> nodes,
+        Map<String, Object> networking,
+        Map<String, Boolean> featureGates,
+        Map<String, String> runtimeConfig,
+        List<String> kubeadmConfigPatches,
+        List<Object> kubeadmConfigPatchesJSON6902,
+        List<String> containerdConfigPatches,
+        List<Object> containerdConfigPatchesJSON6902) {
 
-  record Node(
-      String role,
-      String image,
-      Map<String, String> labels,
-      List<Mount> extraMounts,
-      List<Object> extraPortMappings,
-      List<String> kubeadmConfigPatches,
-      List<Object> kubeadmConfigPatchesJSON6902) {}
+    record Node(
+            String role,
+            String image,
+            Map<String, String> labels,
+            List<Mount> extraMounts,
+            List<Object> extraPortMappings,
+            List<String> kubeadmConfigPatches,
+            List<Object> kubeadmConfigPatchesJSON6902) {}
 
-  record Mount(
-      String hostPath,
-      String containerPath,
-      Boolean readOnly,
-      Boolean selinuxRelabel,
-      String propagation) {}
+    record Mount(String hostPath, String containerPath, Boolean readOnly, Boolean selinuxRelabel, String propagation) {}
 }

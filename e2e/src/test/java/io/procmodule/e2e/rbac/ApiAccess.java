@@ -5,9 +5,9 @@ package io.procmodule.e2e.rbac;
  * verb, and namespace (null for cluster-scoped requests).
  */
 public record ApiAccess(String group, String resource, String verb, String namespace) {
-  @Override
-  public String toString() {
-    return verb + " " + (group.isEmpty() ? "" : group + "/") + resource
-        + (namespace == null ? " (cluster-wide)" : " in " + namespace);
-  }
+    @Override
+    public String toString() {
+        return verb + " " + (group.isEmpty() ? "" : group + "/") + resource
+                + (namespace == null ? " (cluster-wide)" : " in " + namespace);
+    }
 }

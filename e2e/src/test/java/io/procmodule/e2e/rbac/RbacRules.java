@@ -3,8 +3,8 @@ package io.procmodule.e2e.rbac;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.procmodule.e2e.RepoFiles;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.procmodule.e2e.RepoFiles;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,66 +13,72 @@ import java.util.List;
  * namespace), expanded into single grants so that each can be checked for use.
  */
 public final class RbacRules {
-  static final String CLUSTER_ROLE = "deploy/manifests/cluster-role.yaml";
-  static final String ROLE = "deploy/manifests/role.yaml";
+    static final String CLUSTER_ROLE = "deploy/manifests/cluster-role.yaml";
+    static final String ROLE = "deploy/manifests/role.yaml";
 
-  /** One verb on one resource of one group; {@code namespace} null for the ClusterRole. */
-  public record Grant(String group, String resource, String verb, String namespace, String source) {
-    public boolean allows(ApiAccess access) {
-      return group.equals(access.group()) && resource.equals(access.resource()) && verb.equals(access.verb())
-          && (namespace == null || namespace.equals(access.namespace()));
-    }
-
-    @Override
-    public String toString() {
-      return verb + " " + (group.isEmpty() ? "" : group + "/") + resource + " (" + source + ")";
-    }
-  }
-
-  private final List<Grant> grants;
-  private final String namespace;
-
-  private RbacRules(List<Grant> grants, String namespace) {
-    this.grants = grants;
-    this.namespace = namespace;
-  }
-
-  public static RbacRules shipped() {
-    KubernetesSerialization serialization = new KubernetesSerialization();
-    ClusterRole clusterRole = serialization.unmarshal(RepoFiles.read(CLUSTER_ROLE), ClusterRole.class);
-    Role role = serialization.unmarshal(RepoFiles.read(ROLE), Role.class);
-    List<Grant> grants = new ArrayList<>();
-    expand(clusterRole.getRules(), null, "ClusterRole " + clusterRole.getMetadata().getName(), grants);
-    expand(role.getRules(), role.getMetadata().getNamespace(), "Role " + role.getMetadata().getNamespace()
-        + "/" + role.getMetadata().getName(), grants);
-    return new RbacRules(List.copyOf(grants), role.getMetadata().getNamespace());
-  }
-
-  private static void expand(List<PolicyRule> rules, String namespace, String source, List<Grant> out) {
-    for (PolicyRule rule : rules) {
-      if (rule.getResourceNames() != null && !rule.getResourceNames().isEmpty()) {
-        throw new IllegalStateException(source + ": resourceNames are not modelled by this check");
-      }
-      for (String group : rule.getApiGroups()) {
-        for (String resource : rule.getResources()) {
-          for (String verb : rule.getVerbs()) {
-            out.add(new Grant(group, resource, verb, namespace, source));
-          }
+    /** One verb on one resource of one group; {@code namespace} null for the ClusterRole. */
+    public record Grant(String group, String resource, String verb, String namespace, String source) {
+        public boolean allows(ApiAccess access) {
+            return group.equals(access.group())
+                    && resource.equals(access.resource())
+                    && verb.equals(access.verb())
+                    && (namespace == null || namespace.equals(access.namespace()));
         }
-      }
+
+        @Override
+        public String toString() {
+            return verb + " " + (group.isEmpty() ? "" : group + "/") + resource + " (" + source + ")";
+        }
     }
-  }
 
-  public List<Grant> grants() {
-    return grants;
-  }
+    private final List<Grant> grants;
+    private final String namespace;
 
-  /** The namespace of the Role, where the operator and its pods live. */
-  public String namespace() {
-    return namespace;
-  }
+    private RbacRules(List<Grant> grants, String namespace) {
+        this.grants = grants;
+        this.namespace = namespace;
+    }
 
-  public boolean allows(ApiAccess access) {
-    return grants.stream().anyMatch(g -> g.allows(access));
-  }
+    public static RbacRules shipped() {
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        ClusterRole clusterRole = serialization.unmarshal(RepoFiles.read(CLUSTER_ROLE), ClusterRole.class);
+        Role role = serialization.unmarshal(RepoFiles.read(ROLE), Role.class);
+        List<Grant> grants = new ArrayList<>();
+        expand(
+                clusterRole.getRules(),
+                null,
+                "ClusterRole " + clusterRole.getMetadata().getName(),
+                grants);
+        expand(
+                role.getRules(),
+                role.getMetadata().getNamespace(),
+                "Role " + role.getMetadata().getNamespace() + "/"
+                        + role.getMetadata().getName(),
+                grants);
+        return new RbacRules(List.copyOf(grants), role.getMetadata().getNamespace());
+    }
+
+    private static void expand(List<PolicyRule> rules, String namespace, String source, List<Grant> out) {
+        for (PolicyRule rule : rules) {
+            if (rule.getResourceNames() != null && !rule.getResourceNames().isEmpty()) {
+                throw new IllegalStateException(source + ": resourceNames are not modelled by this check");
+            }
+            for (String group : rule.getApiGroups()) {
+                for (String resource : rule.getResources()) {
+                    for (String verb : rule.getVerbs()) {
+                        out.add(new Grant(group, resource, verb, namespace, source));
+                    }
+                }
+            }
+        }
+    }
+
+    public List<Grant> grants() {
+        return grants;
+    }
+
+    /** The namespace of the Role, where the operator and its pods live. */
+    public String namespace() {
+        return namespace;
+    }
 }

@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
  * operator uses is shown on the real API server (e2e's OperatorOnApiServerTest, audit log).
  */
 class ShippedRbacTest {
-  @Test
-  void noWildcardsAndNoSecrets() {
-    assertThat(RbacRules.shipped().grants()).isNotEmpty().allSatisfy(g -> {
-      assertThat(List.of(g.group(), g.resource(), g.verb())).doesNotContain("*");
-      assertThat(g.resource()).isNotEqualTo("secrets");
-    });
-  }
+    @Test
+    void noWildcardsAndNoSecrets() {
+        assertThat(RbacRules.shipped().grants()).isNotEmpty().allSatisfy(g -> {
+            assertThat(List.of(g.group(), g.resource(), g.verb())).doesNotContain("*");
+            assertThat(g.resource()).isNotEqualTo("secrets");
+        });
+    }
 }

@@ -16,48 +16,48 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class ClusterScenarios {
 
-  protected abstract Cluster cluster();
+    protected abstract Cluster cluster();
 
-  @Test
-  @Order(1)
-  void sampleBecomesReady() {
-    new SampleBecomesReady().run(cluster());
-  }
+    @Test
+    @Order(1)
+    void sampleBecomesReady() {
+        new SampleBecomesReady().run(cluster());
+    }
 
-  @Test
-  @Order(2)
-  void everyNodeVerifiedWithTheBytesReadOnTheNode() {
-    new EveryNodeVerified().run(cluster());
-  }
+    @Test
+    @Order(2)
+    void everyNodeVerifiedWithTheBytesReadOnTheNode() {
+        new EveryNodeVerified().run(cluster());
+    }
 
-  @Test
-  @Order(3)
-  void kubectlGetShowsThePrinterColumns() {
-    new PrinterColumns().run(cluster());
-  }
+    @Test
+    @Order(3)
+    void kubectlGetShowsThePrinterColumns() {
+        new PrinterColumns().run(cluster());
+    }
 
-  @Test
-  @Order(4)
-  void messageChangeRollsOutAndIsVerified() {
-    new MessageChangeRollsOut().run(cluster());
-  }
+    @Test
+    @Order(4)
+    void messageChangeRollsOutAndIsVerified() {
+        new MessageChangeRollsOut().run(cluster());
+    }
 
-  @Test
-  @Order(5)
-  void invalidResourceIsRejectedByTheApiServer() {
-    assumeTrue(cluster().enforcesCrdSchema(), "needs a real API server: this one does not enforce the CRD schema");
-    new InvalidResourceRejected().run(cluster());
-  }
+    @Test
+    @Order(5)
+    void invalidResourceIsRejectedByTheApiServer() {
+        assumeTrue(cluster().enforcesCrdSchema(), "needs a real API server: this one does not enforce the CRD schema");
+        new InvalidResourceRejected().run(cluster());
+    }
 
-  @Test
-  @Order(6)
-  void secondResourceWithTheSameEntryGetsConflict() {
-    new SameEntryConflict().run(cluster());
-  }
+    @Test
+    @Order(6)
+    void secondResourceWithTheSameEntryGetsConflict() {
+        new SameEntryConflict().run(cluster());
+    }
 
-  @Test
-  @Order(7)
-  void deleteUnloadsFromEveryNode() {
-    new DeleteUnloads().run(cluster());
-  }
+    @Test
+    @Order(7)
+    void deleteUnloadsFromEveryNode() {
+        new DeleteUnloads().run(cluster());
+    }
 }

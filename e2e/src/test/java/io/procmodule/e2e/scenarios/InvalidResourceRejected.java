@@ -15,23 +15,23 @@ import java.util.function.UnaryOperator;
  * stored. Needs a real API server: the mock does not validate.
  */
 public final class InvalidResourceRejected implements Scenario {
-  @Override
-  public void run(Cluster cluster) {
-    check(cluster::apply, cluster::get);
-  }
-
-  /** The scenario for any client that can send a resource and read one back. */
-  public static void check(UnaryOperator<ProcModule> send, Function<String, Optional<ProcModule>> get) {
-    for (InvalidResources.Invalid invalid : InvalidResources.all()) {
-      var resource = invalid.applyTo(Sample.resource("e2e-invalid"));
-      String name = resource.getMetadata().getName();
-      assertThatThrownBy(() -> send.apply(resource))
-          .as(invalid.description())
-          .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-            assertThat(e.getCode()).isEqualTo(422);
-            assertThat(e.getMessage()).contains(invalid.field());
-          });
-      assertThat(get.apply(name)).as(invalid.description() + " stored").isEmpty();
+    @Override
+    public void run(Cluster cluster) {
+        check(cluster::apply, cluster::get);
     }
-  }
+
+    /** The scenario for any client that can send a resource and read one back. */
+    public static void check(UnaryOperator<ProcModule> send, Function<String, Optional<ProcModule>> get) {
+        for (InvalidResources.Invalid invalid : InvalidResources.all()) {
+            var resource = invalid.applyTo(Sample.resource("e2e-invalid"));
+            String name = resource.getMetadata().getName();
+            assertThatThrownBy(() -> send.apply(resource))
+                    .as(invalid.description())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(422);
+                        assertThat(e.getMessage()).contains(invalid.field());
+                    });
+            assertThat(get.apply(name)).as(invalid.description() + " stored").isEmpty();
+        }
+    }
 }

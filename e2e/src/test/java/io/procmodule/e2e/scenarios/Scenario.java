@@ -4,5 +4,5 @@ import io.procmodule.e2e.cluster.Cluster;
 
 /** One end-to-end scenario, written against {@link Cluster} only. */
 public interface Scenario {
-  void run(Cluster cluster);
+    void run(Cluster cluster);
 }

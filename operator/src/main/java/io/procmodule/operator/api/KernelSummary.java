@@ -2,49 +2,49 @@ package io.procmodule.operator.api;
 
 /** How the selected nodes running one kernel release are doing; keeps big clusters readable. */
 public class KernelSummary {
-  private String kernelRelease;
-  private int nodes;
-  private int verified;
-  private int failed;
+    private String kernelRelease;
+    private int nodes;
+    private int verified;
+    private int failed;
 
-  public KernelSummary() {}
+    public KernelSummary() {}
 
-  public KernelSummary(String kernelRelease, int nodes, int verified, int failed) {
-    this.kernelRelease = kernelRelease;
-    this.nodes = nodes;
-    this.verified = verified;
-    this.failed = failed;
-  }
+    public KernelSummary(String kernelRelease, int nodes, int verified, int failed) {
+        this.kernelRelease = kernelRelease;
+        this.nodes = nodes;
+        this.verified = verified;
+        this.failed = failed;
+    }
 
-  public String getKernelRelease() {
-    return kernelRelease;
-  }
+    public String getKernelRelease() {
+        return kernelRelease;
+    }
 
-  public void setKernelRelease(String kernelRelease) {
-    this.kernelRelease = kernelRelease;
-  }
+    public void setKernelRelease(String kernelRelease) {
+        this.kernelRelease = kernelRelease;
+    }
 
-  public int getNodes() {
-    return nodes;
-  }
+    public int getNodes() {
+        return nodes;
+    }
 
-  public void setNodes(int nodes) {
-    this.nodes = nodes;
-  }
+    public void setNodes(int nodes) {
+        this.nodes = nodes;
+    }
 
-  public int getVerified() {
-    return verified;
-  }
+    public int getVerified() {
+        return verified;
+    }
 
-  public void setVerified(int verified) {
-    this.verified = verified;
-  }
+    public void setVerified(int verified) {
+        this.verified = verified;
+    }
 
-  public int getFailed() {
-    return failed;
-  }
+    public int getFailed() {
+        return failed;
+    }
 
-  public void setFailed(int failed) {
-    this.failed = failed;
-  }
+    public void setFailed(int failed) {
+        this.failed = failed;
+    }
 }

@@ -5,75 +5,80 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /** One node's line in {@code status.nodes}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class NodeStatus {
-  private String nodeName;
-  private String kernelRelease;
-  private NodeState state;
-  private String reason;
-  private String message;
-  private String lastTransitionTime;
+    private String nodeName;
+    private String kernelRelease;
+    private NodeState state;
+    private String reason;
+    private String message;
+    private String lastTransitionTime;
 
-  public NodeStatus() {}
+    public NodeStatus() {}
 
-  public NodeStatus(String nodeName, String kernelRelease, NodeState state, String reason,
-      String message, String lastTransitionTime) {
-    this.nodeName = nodeName;
-    this.kernelRelease = kernelRelease;
-    this.state = state;
-    this.reason = reason;
-    this.message = message;
-    this.lastTransitionTime = lastTransitionTime;
-  }
+    public NodeStatus(
+            String nodeName,
+            String kernelRelease,
+            NodeState state,
+            String reason,
+            String message,
+            String lastTransitionTime) {
+        this.nodeName = nodeName;
+        this.kernelRelease = kernelRelease;
+        this.state = state;
+        this.reason = reason;
+        this.message = message;
+        this.lastTransitionTime = lastTransitionTime;
+    }
 
-  public String getNodeName() {
-    return nodeName;
-  }
+    public String getNodeName() {
+        return nodeName;
+    }
 
-  public void setNodeName(String nodeName) {
-    this.nodeName = nodeName;
-  }
+    public void setNodeName(String nodeName) {
+        this.nodeName = nodeName;
+    }
 
-  public String getKernelRelease() {
-    return kernelRelease;
-  }
+    public String getKernelRelease() {
+        return kernelRelease;
+    }
 
-  public void setKernelRelease(String kernelRelease) {
-    this.kernelRelease = kernelRelease;
-  }
+    public void setKernelRelease(String kernelRelease) {
+        this.kernelRelease = kernelRelease;
+    }
 
-  public NodeState getState() {
-    return state;
-  }
+    public NodeState getState() {
+        return state;
+    }
 
-  public void setState(NodeState state) {
-    this.state = state;
-  }
+    public void setState(NodeState state) {
+        this.state = state;
+    }
 
-  public String getReason() {
-    return reason;
-  }
+    public String getReason() {
+        return reason;
+    }
 
-  public void setReason(String reason) {
-    this.reason = reason;
-  }
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
 
-  public String getMessage() {
-    return message;
-  }
+    public String getMessage() {
+        return message;
+    }
 
-  public void setMessage(String message) {
-    this.message = message;
-  }
+    public void setMessage(String message) {
+        this.message = message;
+    }
 
-  public String getLastTransitionTime() {
-    return lastTransitionTime;
-  }
+    public String getLastTransitionTime() {
+        return lastTransitionTime;
+    }
 
-  public void setLastTransitionTime(String lastTransitionTime) {
-    this.lastTransitionTime = lastTransitionTime;
-  }
+    public void setLastTransitionTime(String lastTransitionTime) {
+        this.lastTransitionTime = lastTransitionTime;
+    }
 
-  @Override
-  public String toString() {
-    return nodeName + "=" + state + (reason == null ? "" : "(" + reason + ")");
-  }
+    @Override
+    public String toString() {
+        return nodeName + "=" + state + (reason == null ? "" : "(" + reason + ")");
+    }
 }

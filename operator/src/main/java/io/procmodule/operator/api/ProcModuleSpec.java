@@ -17,76 +17,77 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProcModuleSpec {
-  public static final String DEFAULT_ENTRY_NAME = "hello_world";
-  public static final String DEFAULT_MESSAGE = "Hello, World!";
-  public static final int MAX_ENTRY_NAME_LENGTH = 44;
-  public static final String ENTRY_NAME_PATTERN = "^[A-Za-z0-9._-]{1," + MAX_ENTRY_NAME_LENGTH + "}$";
-  public static final int MAX_MESSAGE_LENGTH = 1024;
-  /** Printable ASCII (0x20-0x7e) except the double quote, which the kernel parameter parser cannot carry. */
-  public static final String MESSAGE_PATTERN = "^[ !#-~]+$";
-  public static final int MAX_NODE_SELECTOR_ENTRIES = 64;
+    public static final String DEFAULT_ENTRY_NAME = "hello_world";
+    public static final String DEFAULT_MESSAGE = "Hello, World!";
+    public static final String ENTRY_NAME_PATTERN = "^[A-Za-z0-9._-]{1," + Limits.MAX_ENTRY_NAME_LENGTH + "}$";
+    /** Printable ASCII (0x20-0x7e) except the double quote, which the kernel parameter parser cannot carry. */
+    public static final String MESSAGE_PATTERN = "^[ !#-~]+$";
 
-  @Default(DEFAULT_ENTRY_NAME)
-  @Size(min = 1, max = MAX_ENTRY_NAME_LENGTH)
-  @Pattern(ENTRY_NAME_PATTERN)
-  // Go regexps (the CRD pattern dialect) have no lookahead: the exclusions live in CEL.
-  @ValidationRule(value = "self != '.' && self != '..' && !self.matches('^[0-9]+$')",
-      message = "entryName must not be '.', '..' or all digits")
-  @ValidationRule(value = "self == oldSelf",
-      message = "entryName is immutable (the loaded module is named after it): create a new ProcModule instead")
-  private String entryName = DEFAULT_ENTRY_NAME;
+    public static final int MAX_NODE_SELECTOR_ENTRIES = 64;
 
-  @Default(DEFAULT_MESSAGE)
-  @Size(min = 1, max = MAX_MESSAGE_LENGTH)
-  @Pattern(MESSAGE_PATTERN)
-  private String message = DEFAULT_MESSAGE;
+    @Default(DEFAULT_ENTRY_NAME)
+    @Size(min = 1, max = Limits.MAX_ENTRY_NAME_LENGTH)
+    @Pattern(ENTRY_NAME_PATTERN)
+    // Go regexps (the CRD pattern dialect) have no lookahead: the exclusions live in CEL.
+    @ValidationRule(
+            value = "self != '.' && self != '..' && !self.matches('^[0-9]+$')",
+            message = "entryName must not be '.', '..' or all digits")
+    @ValidationRule(
+            value = "self == oldSelf",
+            message = "entryName is immutable (the loaded module is named after it): create a new ProcModule instead")
+    private String entryName = DEFAULT_ENTRY_NAME;
 
-  // Label syntax of keys and values is checked by the operator only (SpecValidator): a CEL rule
-  // over map keys has no length bound the API server's cost estimator accepts.
-  @Size(max = MAX_NODE_SELECTOR_ENTRIES)
-  private Map<String, String> nodeSelector = new LinkedHashMap<>();
+    @Default(DEFAULT_MESSAGE)
+    @Size(min = 1, max = Limits.MAX_MESSAGE_LENGTH)
+    @Pattern(MESSAGE_PATTERN)
+    private String message = DEFAULT_MESSAGE;
 
-  private List<Toleration> tolerations = new ArrayList<>();
+    // Label syntax of keys and values is checked by the operator only (SpecValidator): a CEL rule
+    // over map keys has no length bound the API server's cost estimator accepts.
+    @Size(max = MAX_NODE_SELECTOR_ENTRIES)
+    private Map<String, String> nodeSelector = new LinkedHashMap<>();
 
-  private Rollout rollout = new Rollout();
+    private List<Toleration> tolerations = new ArrayList<>();
 
-  public String getEntryName() {
-    return entryName;
-  }
+    private Rollout rollout = new Rollout();
 
-  public void setEntryName(String entryName) {
-    this.entryName = entryName;
-  }
+    public String getEntryName() {
+        return entryName;
+    }
 
-  public String getMessage() {
-    return message;
-  }
+    public void setEntryName(String entryName) {
+        this.entryName = entryName;
+    }
 
-  public void setMessage(String message) {
-    this.message = message;
-  }
+    public String getMessage() {
+        return message;
+    }
 
-  public Map<String, String> getNodeSelector() {
-    return nodeSelector;
-  }
+    public void setMessage(String message) {
+        this.message = message;
+    }
 
-  public void setNodeSelector(Map<String, String> nodeSelector) {
-    this.nodeSelector = nodeSelector == null ? new LinkedHashMap<>() : nodeSelector;
-  }
+    public Map<String, String> getNodeSelector() {
+        return nodeSelector;
+    }
 
-  public List<Toleration> getTolerations() {
-    return tolerations;
-  }
+    public void setNodeSelector(Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector == null ? new LinkedHashMap<>() : nodeSelector;
+    }
 
-  public void setTolerations(List<Toleration> tolerations) {
-    this.tolerations = tolerations == null ? new ArrayList<>() : tolerations;
-  }
+    public List<Toleration> getTolerations() {
+        return tolerations;
+    }
 
-  public Rollout getRollout() {
-    return rollout;
-  }
+    public void setTolerations(List<Toleration> tolerations) {
+        this.tolerations = tolerations == null ? new ArrayList<>() : tolerations;
+    }
 
-  public void setRollout(Rollout rollout) {
-    this.rollout = rollout == null ? new Rollout() : rollout;
-  }
+    public Rollout getRollout() {
+        return rollout;
+    }
+
+    public void setRollout(Rollout rollout) {
+        this.rollout = rollout == null ? new Rollout() : rollout;
+    }
 }

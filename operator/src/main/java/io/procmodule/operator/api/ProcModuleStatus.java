@@ -13,131 +13,133 @@ import java.util.Optional;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProcModuleStatus {
-  public static final String CONDITION_READY = "Ready";
-  public static final String CONDITION_PROGRESSING = "Progressing";
-  public static final String CONDITION_DEGRADED = "Degraded";
+    public static final String CONDITION_READY = "Ready";
+    public static final String CONDITION_PROGRESSING = "Progressing";
+    public static final String CONDITION_DEGRADED = "Degraded";
 
-  private Long observedGeneration;
-  private Phase phase;
-  /** "verified/desired", for the READY printer column. */
-  private String ready;
-  private int desiredNodes;
-  private int verifiedNodes;
-  private int failedNodes;
-  private int unloadingNodes;
-  /** The entry and module the operator applied; the unload of a deleted resource uses these. */
-  private String entryName;
-  private String moduleName;
-  private List<Condition> conditions = new ArrayList<>();
-  private List<NodeStatus> nodes = new ArrayList<>();
-  private int unlistedNodes;
-  private List<KernelSummary> kernels = new ArrayList<>();
+    private Long observedGeneration;
+    private Phase phase;
+    /** "verified/desired", for the READY printer column. */
+    private String ready;
 
-  public Optional<Condition> condition(String type) {
-    return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
-  }
+    private int desiredNodes;
+    private int verifiedNodes;
+    private int failedNodes;
+    private int unloadingNodes;
+    /** The entry and module the operator applied; the unload of a deleted resource uses these. */
+    private String entryName;
 
-  public Long getObservedGeneration() {
-    return observedGeneration;
-  }
+    private String moduleName;
+    private List<Condition> conditions = new ArrayList<>();
+    private List<NodeStatus> nodes = new ArrayList<>();
+    private int unlistedNodes;
+    private List<KernelSummary> kernels = new ArrayList<>();
 
-  public void setObservedGeneration(Long observedGeneration) {
-    this.observedGeneration = observedGeneration;
-  }
+    public Optional<Condition> condition(String type) {
+        return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
 
-  public Phase getPhase() {
-    return phase;
-  }
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
 
-  public void setPhase(Phase phase) {
-    this.phase = phase;
-  }
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
 
-  public String getReady() {
-    return ready;
-  }
+    public Phase getPhase() {
+        return phase;
+    }
 
-  public void setReady(String ready) {
-    this.ready = ready;
-  }
+    public void setPhase(Phase phase) {
+        this.phase = phase;
+    }
 
-  public int getDesiredNodes() {
-    return desiredNodes;
-  }
+    public String getReady() {
+        return ready;
+    }
 
-  public void setDesiredNodes(int desiredNodes) {
-    this.desiredNodes = desiredNodes;
-  }
+    public void setReady(String ready) {
+        this.ready = ready;
+    }
 
-  public int getVerifiedNodes() {
-    return verifiedNodes;
-  }
+    public int getDesiredNodes() {
+        return desiredNodes;
+    }
 
-  public void setVerifiedNodes(int verifiedNodes) {
-    this.verifiedNodes = verifiedNodes;
-  }
+    public void setDesiredNodes(int desiredNodes) {
+        this.desiredNodes = desiredNodes;
+    }
 
-  public int getFailedNodes() {
-    return failedNodes;
-  }
+    public int getVerifiedNodes() {
+        return verifiedNodes;
+    }
 
-  public void setFailedNodes(int failedNodes) {
-    this.failedNodes = failedNodes;
-  }
+    public void setVerifiedNodes(int verifiedNodes) {
+        this.verifiedNodes = verifiedNodes;
+    }
 
-  public int getUnloadingNodes() {
-    return unloadingNodes;
-  }
+    public int getFailedNodes() {
+        return failedNodes;
+    }
 
-  public void setUnloadingNodes(int unloadingNodes) {
-    this.unloadingNodes = unloadingNodes;
-  }
+    public void setFailedNodes(int failedNodes) {
+        this.failedNodes = failedNodes;
+    }
 
-  public String getEntryName() {
-    return entryName;
-  }
+    public int getUnloadingNodes() {
+        return unloadingNodes;
+    }
 
-  public void setEntryName(String entryName) {
-    this.entryName = entryName;
-  }
+    public void setUnloadingNodes(int unloadingNodes) {
+        this.unloadingNodes = unloadingNodes;
+    }
 
-  public String getModuleName() {
-    return moduleName;
-  }
+    public String getEntryName() {
+        return entryName;
+    }
 
-  public void setModuleName(String moduleName) {
-    this.moduleName = moduleName;
-  }
+    public void setEntryName(String entryName) {
+        this.entryName = entryName;
+    }
 
-  public List<Condition> getConditions() {
-    return conditions;
-  }
+    public String getModuleName() {
+        return moduleName;
+    }
 
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions == null ? new ArrayList<>() : conditions;
-  }
+    public void setModuleName(String moduleName) {
+        this.moduleName = moduleName;
+    }
 
-  public List<NodeStatus> getNodes() {
-    return nodes;
-  }
+    public List<Condition> getConditions() {
+        return conditions;
+    }
 
-  public void setNodes(List<NodeStatus> nodes) {
-    this.nodes = nodes == null ? new ArrayList<>() : nodes;
-  }
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions == null ? new ArrayList<>() : conditions;
+    }
 
-  public int getUnlistedNodes() {
-    return unlistedNodes;
-  }
+    public List<NodeStatus> getNodes() {
+        return nodes;
+    }
 
-  public void setUnlistedNodes(int unlistedNodes) {
-    this.unlistedNodes = unlistedNodes;
-  }
+    public void setNodes(List<NodeStatus> nodes) {
+        this.nodes = nodes == null ? new ArrayList<>() : nodes;
+    }
 
-  public List<KernelSummary> getKernels() {
-    return kernels;
-  }
+    public int getUnlistedNodes() {
+        return unlistedNodes;
+    }
 
-  public void setKernels(List<KernelSummary> kernels) {
-    this.kernels = kernels == null ? new ArrayList<>() : kernels;
-  }
+    public void setUnlistedNodes(int unlistedNodes) {
+        this.unlistedNodes = unlistedNodes;
+    }
+
+    public List<KernelSummary> getKernels() {
+        return kernels;
+    }
+
+    public void setKernels(List<KernelSummary> kernels) {
+        this.kernels = kernels == null ? new ArrayList<>() : kernels;
+    }
 }

@@ -17,27 +17,32 @@ import java.util.stream.Collectors;
  * module name) on a shared node cannot both win: the older one keeps it. Ties in age go to the name.
  */
 public final class Conflicts {
-  static final Comparator<ProcModule> AGE = Comparator
-      .comparing((ProcModule pm) -> Optional.ofNullable(pm.getMetadata().getCreationTimestamp()).orElse(""))
-      .thenComparing(pm -> pm.getMetadata().getName());
+    static final Comparator<ProcModule> AGE = Comparator.comparing((ProcModule pm) ->
+                    Optional.ofNullable(pm.getMetadata().getCreationTimestamp()).orElse(""))
+            .thenComparing(pm -> pm.getMetadata().getName());
 
-  private Conflicts() {}
+    private Conflicts() {}
 
-  /** The oldest valid ProcModule older than {@code self} that loads the same module on one of its nodes. */
-  public static Optional<ProcModule> olderOverlapping(ProcModule self, Collection<ProcModule> all, List<Node> nodes) {
-    String module = ModuleName.forEntry(self.getSpec().getEntryName());
-    Set<String> mine = names(self, nodes);
-    return all.stream()
-        .filter(other -> !Objects.equals(other.getMetadata().getName(), self.getMetadata().getName()))
-        .filter(other -> AGE.compare(other, self) < 0)
-        .filter(other -> SpecValidator.validate(other).isEmpty())
-        .filter(other -> module.equals(ModuleName.forEntry(other.getSpec().getEntryName())))
-        .filter(other -> names(other, nodes).stream().anyMatch(mine::contains))
-        .min(AGE);
-  }
+    /** The oldest valid ProcModule older than {@code self} that loads the same module on one of its nodes. */
+    public static Optional<ProcModule> olderOverlapping(ProcModule self, Collection<ProcModule> all, List<Node> nodes) {
+        String module = ModuleName.forEntry(self.getSpec().getEntryName());
+        Set<String> mine = names(self, nodes);
+        return all.stream()
+                .filter(other -> !Objects.equals(
+                        other.getMetadata().getName(), self.getMetadata().getName()))
+                .filter(other -> AGE.compare(other, self) < 0)
+                .filter(other -> SpecValidator.validate(other).isEmpty())
+                .filter(other ->
+                        module.equals(ModuleName.forEntry(other.getSpec().getEntryName())))
+                .filter(other -> names(other, nodes).stream().anyMatch(mine::contains))
+                .min(AGE);
+    }
 
-  private static Set<String> names(ProcModule pm, List<Node> nodes) {
-    return NodeSelection.desired(pm.getSpec().getNodeSelector(), pm.getSpec().getTolerations(), nodes.stream())
-        .stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-  }
+    private static Set<String> names(ProcModule pm, List<Node> nodes) {
+        return NodeSelection.desired(
+                        pm.getSpec().getNodeSelector(), pm.getSpec().getTolerations(), nodes.stream())
+                .stream()
+                .map(n -> n.getMetadata().getName())
+                .collect(Collectors.toSet());
+    }
 }

@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.procmodule.operator.agent.DesiredDaemonSet;
 import io.procmodule.operator.api.ProcModule;
-import io.procmodule.operator.daemonset.DesiredDaemonSet;
 import java.net.HttpURLConnection;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,40 +19,51 @@ import org.slf4j.LoggerFactory;
  * resourceVersion seen, so a concurrent change fails the reconcile and it is retried.
  */
 class DaemonSets {
-  private static final Logger LOG = LoggerFactory.getLogger(DaemonSets.class);
-  private final KubernetesClient client;
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonSets.class);
+    private final KubernetesClient client;
 
-  DaemonSets(KubernetesClient client) {
-    this.client = client;
-  }
-
-  void ensure(ProcModule pm, DaemonSet desired, Optional<DaemonSet> actual,
-      InformerEventSource<DaemonSet, ProcModule> cache) {
-    String name = pm.getMetadata().getName();
-    String where = desired.getMetadata().getNamespace() + "/" + desired.getMetadata().getName();
-    if (actual.isEmpty()) {
-      try {
-        DaemonSet created = client.resource(desired).create();
-        cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
-        LOG.info("{}: created DaemonSet {} (config {})", name, where, DesiredDaemonSet.configHash(desired));
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-          throw e;
-        }
-        LOG.info("{}: DaemonSet {} exists but is not cached yet; next reconcile updates it", name, where);
-      }
-    } else if (!Objects.equals(DesiredDaemonSet.specHash(actual.get()), DesiredDaemonSet.specHash(desired))) {
-      desired.getMetadata().setResourceVersion(actual.get().getMetadata().getResourceVersion());
-      DaemonSet updated = client.resource(desired).update();
-      cache.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, actual.get());
-      LOG.info("{}: updated DaemonSet {} (config {} -> {})", name, where, DesiredDaemonSet.configHash(actual.get()),
-          DesiredDaemonSet.configHash(desired));
+    DaemonSets(KubernetesClient client) {
+        this.client = client;
     }
-  }
 
-  void delete(ProcModule pm, DaemonSet actual) {
-    client.resource(actual).delete();
-    LOG.info("{}: deleted DaemonSet {}/{}", pm.getMetadata().getName(), actual.getMetadata().getNamespace(),
-        actual.getMetadata().getName());
-  }
+    void ensure(
+            ProcModule pm,
+            DaemonSet desired,
+            Optional<DaemonSet> actual,
+            InformerEventSource<DaemonSet, ProcModule> cache) {
+        String name = pm.getMetadata().getName();
+        String where = desired.getMetadata().getNamespace() + "/"
+                + desired.getMetadata().getName();
+        if (actual.isEmpty()) {
+            try {
+                DaemonSet created = client.resource(desired).create();
+                cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+                LOG.info("{}: created DaemonSet {} (config {})", name, where, DesiredDaemonSet.configHash(desired));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                    throw e;
+                }
+                LOG.info("{}: DaemonSet {} exists but is not cached yet; next reconcile updates it", name, where);
+            }
+        } else if (!Objects.equals(DesiredDaemonSet.specHash(actual.get()), DesiredDaemonSet.specHash(desired))) {
+            desired.getMetadata().setResourceVersion(actual.get().getMetadata().getResourceVersion());
+            DaemonSet updated = client.resource(desired).update();
+            cache.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, actual.get());
+            LOG.info(
+                    "{}: updated DaemonSet {} (config {} -> {})",
+                    name,
+                    where,
+                    DesiredDaemonSet.configHash(actual.get()),
+                    DesiredDaemonSet.configHash(desired));
+        }
+    }
+
+    void delete(ProcModule pm, DaemonSet actual) {
+        client.resource(actual).delete();
+        LOG.info(
+                "{}: deleted DaemonSet {}/{}",
+                pm.getMetadata().getName(),
+                actual.getMetadata().getNamespace(),
+                actual.getMetadata().getName());
+    }
 }

@@ -7,10 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.procmodule.operator.OperatorConfig;
+import io.procmodule.operator.agent.AgentConfig;
+import io.procmodule.operator.agent.AgentLabels;
+import io.procmodule.operator.agent.DesiredUnloadPod;
 import io.procmodule.operator.api.ProcModule;
-import io.procmodule.operator.daemonset.AgentConfig;
-import io.procmodule.operator.daemonset.AgentLabels;
-import io.procmodule.operator.daemonset.DesiredUnloadPod;
 import io.procmodule.operator.status.NodeReading;
 import io.procmodule.operator.status.PodReadings;
 import io.procmodule.operator.status.ResourceEvent;
@@ -28,91 +28,122 @@ import org.slf4j.LoggerFactory;
  * node without unload pod and unload it again.
  */
 class NodeActions {
-  private static final Logger LOG = LoggerFactory.getLogger(NodeActions.class);
-  private final KubernetesClient client;
-  private final OperatorConfig config;
-  private final EventRecorder events;
+    private static final Logger LOG = LoggerFactory.getLogger(NodeActions.class);
+    private final KubernetesClient client;
+    private final OperatorConfig config;
+    private final EventRecorder events;
 
-  NodeActions(KubernetesClient client, OperatorConfig config, EventRecorder events) {
-    this.client = client;
-    this.config = config;
-    this.events = events;
-  }
-
-  void apply(ProcModule pm, NodePlan plan, AgentConfig unloadConfig, InformerEventSource<Pod, ProcModule> pods) {
-    String name = pm.getMetadata().getName();
-    String label = AgentLabels.nodeLabel(name);
-    for (String node : plan.toLabel()) {
-      editNode(node, n -> withLabel(n, label, unloadConfig.moduleName()));
-      LOG.info("{}: labelled node {} {}={} (agent pod running there)", name, node, label, unloadConfig.moduleName());
+    NodeActions(KubernetesClient client, OperatorConfig config, EventRecorder events) {
+        this.client = client;
+        this.config = config;
+        this.events = events;
     }
-    for (String node : plan.createUnloadPodOn()) {
-      Pod pod = DesiredUnloadPod.render(pm, config.namespace(), unloadConfig, node);
-      try {
-        Pod created = client.pods().inNamespace(config.namespace()).resource(pod).create();
-        pods.handleRecentResourceCreate(ResourceID.fromResource(created), created);
-        LOG.info("{}: created unload pod {} on node {}", name, pod.getMetadata().getName(), node);
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-          throw e;
+
+    void apply(ProcModule pm, NodePlan plan, AgentConfig agent, InformerEventSource<Pod, ProcModule> pods) {
+        String name = pm.getMetadata().getName();
+        String label = AgentLabels.nodeLabel(name);
+        for (String node : plan.toLabel()) {
+            editNode(node, n -> withLabel(n, label, agent.moduleName()));
+            LOG.info("{}: labelled node {} {}={} (agent pod running there)", name, node, label, agent.moduleName());
         }
-        LOG.info("{}: unload pod {} already exists", name, pod.getMetadata().getName());
-      }
+        for (String node : plan.createUnloadPodOn()) {
+            Pod pod = DesiredUnloadPod.render(pm, config.namespace(), agent, node);
+            try {
+                Pod created = client.pods()
+                        .inNamespace(config.namespace())
+                        .resource(pod)
+                        .create();
+                pods.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+                LOG.info(
+                        "{}: created unload pod {} on node {}",
+                        name,
+                        pod.getMetadata().getName(),
+                        node);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                    throw e;
+                }
+                LOG.info(
+                        "{}: unload pod {} already exists",
+                        name,
+                        pod.getMetadata().getName());
+            }
+        }
+        for (Pod pod : plan.confirmed()) {
+            String node = pod.getSpec().getNodeName();
+            NodeReading reading = PodReadings.unload(pod);
+            editNode(node, n -> withoutLabel(n, label));
+            LOG.info("{}: unload confirmed on node {} ({}), label removed", name, node, reading.reason());
+            events.record(
+                    pm,
+                    ResourceEvent.normal(
+                                    "Unloaded", "node " + node + ": " + reading.reason() + ": " + reading.message())
+                            .once(pod.getMetadata().getUid()));
+        }
+        for (Pod pod : plan.abandoned()) {
+            String node = pod.getSpec().getNodeName();
+            NodeReading reading = PodReadings.unload(pod);
+            editNode(node, n -> withoutLabel(n, label));
+            LOG.warn(
+                    "{}: gave up unloading node {} after {} ({}), label removed",
+                    name,
+                    node,
+                    config.unloadTimeout(),
+                    reading.reason());
+            events.record(
+                    pm,
+                    ResourceEvent.warning(
+                                    "UnloadAbandoned",
+                                    "node " + node + ": unload not confirmed within "
+                                            + config.unloadTimeout()
+                                            + "; the module may still be loaded there. Last state: " + reading.reason()
+                                            + ": "
+                                            + reading.message())
+                            .once(pod.getMetadata().getUid()));
+        }
+        for (Pod pod : plan.stale()) {
+            deletePod(pod);
+            LOG.info(
+                    "{}: deleted unload pod {} (no longer needed)",
+                    name,
+                    pod.getMetadata().getName());
+        }
     }
-    for (Pod pod : plan.confirmed()) {
-      String node = pod.getSpec().getNodeName();
-      NodeReading reading = PodReadings.unload(pod);
-      editNode(node, n -> withoutLabel(n, label));
-      LOG.info("{}: unload confirmed on node {} ({}), label removed", name, node, reading.reason());
-      events.record(pm, ResourceEvent.normal("Unloaded", "node " + node + ": " + reading.reason() + ": "
-          + reading.message()).once(pod.getMetadata().getUid()));
-    }
-    for (Pod pod : plan.abandoned()) {
-      String node = pod.getSpec().getNodeName();
-      NodeReading reading = PodReadings.unload(pod);
-      editNode(node, n -> withoutLabel(n, label));
-      LOG.warn("{}: gave up unloading node {} after {} ({}), label removed", name, node, config.unloadTimeout(),
-          reading.reason());
-      events.record(pm, ResourceEvent.warning("UnloadAbandoned", "node " + node + ": unload not confirmed within "
-          + config.unloadTimeout() + "; the module may still be loaded there. Last state: " + reading.reason() + ": "
-          + reading.message()).once(pod.getMetadata().getUid()));
-    }
-    for (Pod pod : plan.stale()) {
-      deletePod(pod);
-      LOG.info("{}: deleted unload pod {} (no longer needed)", name, pod.getMetadata().getName());
-    }
-  }
 
-  /** Edits a fresh copy from the server (the cache holds pruned nodes); a vanished node needs nothing. */
-  private void editNode(String node, UnaryOperator<Node> change) {
-    try {
-      client.nodes().withName(node).edit(change);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-        throw e;
-      }
-      LOG.info("node {} is gone; nothing to label or unload", node);
+    /** Edits a fresh copy from the server (the cache holds pruned nodes); a vanished node needs nothing. */
+    private void editNode(String node, UnaryOperator<Node> change) {
+        try {
+            client.nodes().withName(node).edit(change);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+                throw e;
+            }
+            LOG.info("node {} is gone; nothing to label or unload", node);
+        }
     }
-  }
 
-  private void deletePod(Pod pod) {
-    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
-  }
-
-  private static Node withLabel(Node node, String key, String value) {
-    Map<String, String> labels = node.getMetadata().getLabels() == null ? new HashMap<>()
-        : new HashMap<>(node.getMetadata().getLabels());
-    labels.put(key, value);
-    node.getMetadata().setLabels(labels);
-    return node;
-  }
-
-  private static Node withoutLabel(Node node, String key) {
-    if (node.getMetadata().getLabels() != null) {
-      Map<String, String> labels = new HashMap<>(node.getMetadata().getLabels());
-      labels.remove(key);
-      node.getMetadata().setLabels(labels);
+    private void deletePod(Pod pod) {
+        client.pods()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName())
+                .delete();
     }
-    return node;
-  }
+
+    private static Node withLabel(Node node, String key, String value) {
+        Map<String, String> labels = node.getMetadata().getLabels() == null
+                ? new HashMap<>()
+                : new HashMap<>(node.getMetadata().getLabels());
+        labels.put(key, value);
+        node.getMetadata().setLabels(labels);
+        return node;
+    }
+
+    private static Node withoutLabel(Node node, String key) {
+        if (node.getMetadata().getLabels() != null) {
+            Map<String, String> labels = new HashMap<>(node.getMetadata().getLabels());
+            labels.remove(key);
+            node.getMetadata().setLabels(labels);
+        }
+        return node;
+    }
 }

@@ -2,7 +2,8 @@ package io.procmodule.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.procmodule.operator.daemonset.AgentLabels;
+import io.procmodule.operator.agent.AgentLabels;
+import io.procmodule.operator.status.Mode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,71 +29,92 @@ import java.util.stream.Collectors;
  * @param stale unload pods no longer needed (label removed, node gone or selected again): delete
  */
 public record NodePlan(
-    Set<String> toLabel,
-    List<Node> unloadNodes,
-    Set<String> createUnloadPodOn,
-    List<Pod> confirmed,
-    List<Pod> abandoned,
-    List<Pod> stale) {
+        Set<String> toLabel,
+        List<Node> unloadNodes,
+        Set<String> createUnloadPodOn,
+        List<Pod> confirmed,
+        List<Pod> abandoned,
+        List<Pod> stale) {
 
-  /** Nothing to do: the resource is blocked and touches no node. */
-  public static final NodePlan NONE = new NodePlan(Set.of(), List.of(), Set.of(), List.of(), List.of(), List.of());
+    /** Nothing to do: the resource is blocked and touches no node. */
+    public static final NodePlan NONE = new NodePlan(Set.of(), List.of(), Set.of(), List.of(), List.of(), List.of());
 
-  /** True when no node carries a label of this ProcModule any more (confirmed removals included). */
-  public boolean nothingToUnload() {
-    return unloadNodes.isEmpty();
-  }
-
-  /**
-   * @param deleting the resource is being deleted: every node that may carry the module is unloaded
-   * @param desiredNodes nodes that should carry the module (ignored while deleting)
-   */
-  public static NodePlan decide(String procModuleName, boolean deleting, Collection<Node> desiredNodes,
-      Collection<Node> nodes, Collection<Pod> agentPods, Collection<Pod> unloadPods, Instant now, Duration timeout) {
-    String label = AgentLabels.nodeLabel(procModuleName);
-    Map<String, Node> byName = nodes.stream()
-        .collect(Collectors.toMap(n -> n.getMetadata().getName(), Function.identity(), (a, b) -> a));
-    Set<String> desired = deleting ? Set.of()
-        : desiredNodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-    Set<String> labelled = nodes.stream()
-        .filter(n -> n.getMetadata().getLabels() != null && n.getMetadata().getLabels().containsKey(label))
-        .map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-    Set<String> withAgent = agentPods.stream()
-        .map(p -> p.getSpec() == null ? null : p.getSpec().getNodeName())
-        .filter(n -> n != null && byName.containsKey(n)).collect(Collectors.toSet());
-
-    Set<String> toLabel = new TreeSet<>(withAgent);
-    toLabel.retainAll(desired);
-    toLabel.removeAll(labelled);
-
-    // The label, not the agent pod, decides: agent pods can outlive their DaemonSet (a node that is
-    // unreachable keeps its pods Terminating), and an unload must not restart for them.
-    Set<String> unload = new TreeSet<>(labelled);
-    unload.removeAll(desired);
-
-    Map<String, Pod> unloadPodByNode = unloadPods.stream()
-        .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
-        .collect(Collectors.toMap(p -> p.getSpec().getNodeName(), Function.identity(), (a, b) -> a));
-    Set<String> create = new TreeSet<>();
-    List<Pod> confirmed = new ArrayList<>();
-    List<Pod> abandoned = new ArrayList<>();
-    for (String node : unload) {
-      Pod pod = unloadPodByNode.get(node);
-      if (pod == null) {
-        create.add(node);
-      } else if (pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase())) {
-        confirmed.add(pod);
-      } else if (age(pod, now).compareTo(timeout) > 0) {
-        abandoned.add(pod);
-      }
+    /** True when no node carries a label of this ProcModule any more (confirmed removals included). */
+    public boolean nothingToUnload() {
+        return unloadNodes.isEmpty();
     }
-    List<Pod> stale = unloadPods.stream()
-        .filter(p -> p.getSpec() == null || !unload.contains(p.getSpec().getNodeName())).toList();
-    return new NodePlan(toLabel, unload.stream().map(byName::get).toList(), create, confirmed, abandoned, stale);
-  }
 
-  private static Duration age(Pod pod, Instant now) {
-    String created = pod.getMetadata().getCreationTimestamp();
-    return created == null ? Duration.ZERO : Duration.between(Instant.parse(created), now);
-  }
+    /**
+     * What the plan is decided from.
+     *
+     * @param mode deleting: every node that may carry the module is unloaded; blocked: nothing is touched
+     * @param desiredNodes nodes that should carry the module (ignored unless applying)
+     * @param unloadTimeout how long an unload pod may take before its node is given up
+     */
+    public record Input(
+            String procModuleName,
+            Mode mode,
+            Collection<Node> desiredNodes,
+            ClusterSnapshot observed,
+            Instant now,
+            Duration unloadTimeout) {}
+
+    public static NodePlan decide(Input in) {
+        if (in.mode() instanceof Mode.Blocked) {
+            return NONE;
+        }
+        Collection<Node> nodes = in.observed().nodes();
+        Instant now = in.now();
+        String label = AgentLabels.nodeLabel(in.procModuleName());
+        Map<String, Node> byName = nodes.stream()
+                .collect(Collectors.toMap(n -> n.getMetadata().getName(), Function.identity(), (a, b) -> a));
+        Set<String> desired = !(in.mode() instanceof Mode.Applying)
+                ? Set.of()
+                : in.desiredNodes().stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+        Set<String> labelled = nodes.stream()
+                .filter(n -> n.getMetadata().getLabels() != null
+                        && n.getMetadata().getLabels().containsKey(label))
+                .map(n -> n.getMetadata().getName())
+                .collect(Collectors.toSet());
+        Set<String> withAgent = in.observed().agentPods().stream()
+                .map(p -> p.getSpec() == null ? null : p.getSpec().getNodeName())
+                .filter(n -> n != null && byName.containsKey(n))
+                .collect(Collectors.toSet());
+
+        Set<String> toLabel = new TreeSet<>(withAgent);
+        toLabel.retainAll(desired);
+        toLabel.removeAll(labelled);
+
+        // The label, not the agent pod, decides: agent pods can outlive their DaemonSet (a node that is
+        // unreachable keeps its pods Terminating), and an unload must not restart for them.
+        Set<String> unload = new TreeSet<>(labelled);
+        unload.removeAll(desired);
+
+        Map<String, Pod> unloadPodByNode = in.observed().unloadPods().stream()
+                .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
+                .collect(Collectors.toMap(p -> p.getSpec().getNodeName(), Function.identity(), (a, b) -> a));
+        Set<String> create = new TreeSet<>();
+        List<Pod> confirmed = new ArrayList<>();
+        List<Pod> abandoned = new ArrayList<>();
+        for (String node : unload) {
+            Pod pod = unloadPodByNode.get(node);
+            if (pod == null) {
+                create.add(node);
+            } else if (pod.getStatus() != null
+                    && "Succeeded".equals(pod.getStatus().getPhase())) {
+                confirmed.add(pod);
+            } else if (age(pod, now).compareTo(in.unloadTimeout()) > 0) {
+                abandoned.add(pod);
+            }
+        }
+        List<Pod> stale = in.observed().unloadPods().stream()
+                .filter(p -> p.getSpec() == null || !unload.contains(p.getSpec().getNodeName()))
+                .toList();
+        return new NodePlan(toLabel, unload.stream().map(byName::get).toList(), create, confirmed, abandoned, stale);
+    }
+
+    private static Duration age(Pod pod, Instant now) {
+        String created = pod.getMetadata().getCreationTimestamp();
+        return created == null ? Duration.ZERO : Duration.between(Instant.parse(created), now);
+    }
 }

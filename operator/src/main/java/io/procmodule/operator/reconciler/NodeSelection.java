@@ -16,68 +16,70 @@ import java.util.stream.Stream;
  * spec's tolerations or by those the DaemonSet controller adds to every daemon pod.
  */
 public final class NodeSelection {
-  /** Added to every DaemonSet pod by the DaemonSet controller (pkg/controller/daemon/util). */
-  static final List<Toleration> DAEMONSET_TOLERATIONS = List.of(
-      exists("node.kubernetes.io/not-ready", "NoExecute"),
-      exists("node.kubernetes.io/unreachable", "NoExecute"),
-      exists("node.kubernetes.io/disk-pressure", "NoSchedule"),
-      exists("node.kubernetes.io/memory-pressure", "NoSchedule"),
-      exists("node.kubernetes.io/pid-pressure", "NoSchedule"),
-      exists("node.kubernetes.io/unschedulable", "NoSchedule"));
+    /** Added to every DaemonSet pod by the DaemonSet controller (pkg/controller/daemon/util). */
+    static final List<Toleration> DAEMONSET_TOLERATIONS = List.of(
+            exists("node.kubernetes.io/not-ready", "NoExecute"),
+            exists("node.kubernetes.io/unreachable", "NoExecute"),
+            exists("node.kubernetes.io/disk-pressure", "NoSchedule"),
+            exists("node.kubernetes.io/memory-pressure", "NoSchedule"),
+            exists("node.kubernetes.io/pid-pressure", "NoSchedule"),
+            exists("node.kubernetes.io/unschedulable", "NoSchedule"));
 
-  private NodeSelection() {}
+    private NodeSelection() {}
 
-  /** Sorted by name, so everything derived from it is deterministic. */
-  public static List<Node> desired(Map<String, String> nodeSelector, List<Toleration> tolerations, Stream<Node> nodes) {
-    List<Toleration> all = new ArrayList<>(tolerations);
-    all.addAll(DAEMONSET_TOLERATIONS);
-    return nodes
-        .filter(n -> matches(nodeSelector, n.getMetadata().getLabels()))
-        .filter(n -> tolerated(all, n.getSpec() == null ? null : n.getSpec().getTaints()))
-        .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
-        .toList();
-  }
-
-  static boolean matches(Map<String, String> selector, Map<String, String> labels) {
-    return selector.entrySet().stream()
-        .allMatch(e -> labels != null && Objects.equals(labels.get(e.getKey()), e.getValue()));
-  }
-
-  static boolean tolerated(List<Toleration> tolerations, List<Taint> taints) {
-    if (taints == null) {
-      return true;
+    /** Sorted by name, so everything derived from it is deterministic. */
+    public static List<Node> desired(
+            Map<String, String> nodeSelector, List<Toleration> tolerations, Stream<Node> nodes) {
+        List<Toleration> all = new ArrayList<>(tolerations);
+        all.addAll(DAEMONSET_TOLERATIONS);
+        return nodes.filter(n -> matches(nodeSelector, n.getMetadata().getLabels()))
+                .filter(n ->
+                        tolerated(all, n.getSpec() == null ? null : n.getSpec().getTaints()))
+                .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
+                .toList();
     }
-    return taints.stream()
-        .filter(t -> "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect()))
-        .allMatch(t -> tolerations.stream().anyMatch(tol -> tolerates(tol, t)));
-  }
 
-  /** Kubernetes' Toleration.ToleratesTaint. */
-  static boolean tolerates(Toleration toleration, Taint taint) {
-    if (toleration.getEffect() != null && !toleration.getEffect().isEmpty()
-        && !toleration.getEffect().equals(taint.getEffect())) {
-      return false;
+    static boolean matches(Map<String, String> selector, Map<String, String> labels) {
+        return selector.entrySet().stream()
+                .allMatch(e -> labels != null && Objects.equals(labels.get(e.getKey()), e.getValue()));
     }
-    String key = toleration.getKey();
-    boolean exists = "Exists".equals(toleration.getOperator());
-    if (key == null || key.isEmpty()) {
-      return exists;
-    }
-    if (!key.equals(taint.getKey())) {
-      return false;
-    }
-    return exists || Objects.equals(emptyIfNull(toleration.getValue()), emptyIfNull(taint.getValue()));
-  }
 
-  private static String emptyIfNull(String s) {
-    return s == null ? "" : s;
-  }
+    static boolean tolerated(List<Toleration> tolerations, List<Taint> taints) {
+        if (taints == null) {
+            return true;
+        }
+        return taints.stream()
+                .filter(t -> "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect()))
+                .allMatch(t -> tolerations.stream().anyMatch(tol -> tolerates(tol, t)));
+    }
 
-  private static Toleration exists(String key, String effect) {
-    Toleration t = new Toleration();
-    t.setKey(key);
-    t.setOperator("Exists");
-    t.setEffect(effect);
-    return t;
-  }
+    /** Kubernetes' Toleration.ToleratesTaint. */
+    static boolean tolerates(Toleration toleration, Taint taint) {
+        if (toleration.getEffect() != null
+                && !toleration.getEffect().isEmpty()
+                && !toleration.getEffect().equals(taint.getEffect())) {
+            return false;
+        }
+        String key = toleration.getKey();
+        boolean exists = "Exists".equals(toleration.getOperator());
+        if (key == null || key.isEmpty()) {
+            return exists;
+        }
+        if (!key.equals(taint.getKey())) {
+            return false;
+        }
+        return exists || Objects.equals(emptyIfNull(toleration.getValue()), emptyIfNull(taint.getValue()));
+    }
+
+    private static String emptyIfNull(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static Toleration exists(String key, String effect) {
+        Toleration t = new Toleration();
+        t.setKey(key);
+        t.setOperator("Exists");
+        t.setEffect(effect);
+        return t;
+    }
 }

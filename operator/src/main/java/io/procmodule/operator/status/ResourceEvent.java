@@ -7,18 +7,18 @@ package io.procmodule.operator.status;
  *     stale cache must not report the same unload twice); null for events that may repeat
  */
 public record ResourceEvent(String type, String reason, String message, String onceKey) {
-  public static final String NORMAL = "Normal";
-  public static final String WARNING = "Warning";
+    public static final String NORMAL = "Normal";
+    public static final String WARNING = "Warning";
 
-  public static ResourceEvent normal(String reason, String message) {
-    return new ResourceEvent(NORMAL, reason, message, null);
-  }
+    public static ResourceEvent normal(String reason, String message) {
+        return new ResourceEvent(NORMAL, reason, message, null);
+    }
 
-  public static ResourceEvent warning(String reason, String message) {
-    return new ResourceEvent(WARNING, reason, message, null);
-  }
+    public static ResourceEvent warning(String reason, String message) {
+        return new ResourceEvent(WARNING, reason, message, null);
+    }
 
-  public ResourceEvent once(String key) {
-    return new ResourceEvent(type, reason, message, key);
-  }
+    public ResourceEvent once(String key) {
+        return new ResourceEvent(type, reason, message, key);
+    }
 }

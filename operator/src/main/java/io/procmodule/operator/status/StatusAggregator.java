@@ -14,7 +14,6 @@ import io.procmodule.operator.api.NodeState;
 import io.procmodule.operator.api.NodeStatus;
 import io.procmodule.operator.api.Phase;
 import io.procmodule.operator.api.ProcModuleStatus;
-import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,180 +29,245 @@ import java.util.stream.Collectors;
 
 /** Pure: (observed cluster state, previous status, now) to the status the resource should show. */
 public final class StatusAggregator {
-  /** Keeps status far below etcd's object size limit at thousands of nodes. */
-  public static final int MAX_LISTED_NODES = 64;
-  public static final int MAX_LISTED_KERNELS = 32;
-  public static final int MAX_MESSAGE_LENGTH = 256;
-  static final int MAX_NAMED_FAILURES = 3;
-  static final String UNKNOWN_KERNEL = "unknown";
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+    /** Keeps status far below etcd's object size limit at thousands of nodes. */
+    public static final int MAX_LISTED_NODES = 64;
 
-  /** Unhealthy first, so a capped list still shows what needs attention. */
-  private static final List<NodeState> LISTING_ORDER = List.of(NodeState.Failed, NodeState.Unloading,
-      NodeState.Building, NodeState.Loading, NodeState.Verifying, NodeState.Pending, NodeState.Unloaded,
-      NodeState.Verified);
+    public static final int MAX_LISTED_KERNELS = 32;
+    public static final int MAX_MESSAGE_LENGTH = 256;
+    static final int MAX_NAMED_FAILURES = 3;
+    static final String UNKNOWN_KERNEL = "unknown";
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
-  private StatusAggregator() {}
+    /** Unhealthy first, so a capped list still shows what needs attention. */
+    private static final List<NodeState> LISTING_ORDER = List.of(
+            NodeState.Failed,
+            NodeState.Unloading,
+            NodeState.Building,
+            NodeState.Loading,
+            NodeState.Verifying,
+            NodeState.Pending,
+            NodeState.Unloaded,
+            NodeState.Verified);
 
-  public static ProcModuleStatus aggregate(StatusInput in) {
-    String now = DateTimeFormatter.ISO_INSTANT.format(in.now().truncatedTo(ChronoUnit.SECONDS));
-    Map<String, NodeStatus> previousNodes = in.previous() == null ? Map.of()
-        : in.previous().getNodes().stream().collect(Collectors.toMap(NodeStatus::getNodeName, n -> n, (a, b) -> a));
+    private StatusAggregator() {}
 
-    List<NodeStatus> desired = new ArrayList<>();
-    if (in.blocker() == null) {
-      Map<String, Pod> agentPods = newestByNode(in.agentPods());
-      for (Node node : in.desiredNodes()) {
-        Pod pod = agentPods.get(name(node));
-        NodeReading reading = pod == null
-            ? new NodeReading(NodeState.Pending, "NoPod", "waiting for the DaemonSet to start an agent pod")
-            : PodReadings.agent(pod, in.configHash());
-        desired.add(entry(node, reading, previousNodes, now));
-      }
+    public static ProcModuleStatus aggregate(StatusInput in) {
+        String now = DateTimeFormatter.ISO_INSTANT.format(in.now().truncatedTo(ChronoUnit.SECONDS));
+        Map<String, NodeStatus> previousNodes = in.resource().previous() == null
+                ? Map.of()
+                : in.resource().previous().getNodes().stream()
+                        .collect(Collectors.toMap(NodeStatus::getNodeName, n -> n, (a, b) -> a));
+
+        List<Node> desiredNodes =
+                in.mode() instanceof Mode.Applying ? in.agents().desiredNodes() : List.of();
+        List<NodeStatus> desired = new ArrayList<>();
+        Map<String, Pod> agentPods = newestByNode(in.agents().pods());
+        for (Node node : desiredNodes) {
+            Pod pod = agentPods.get(name(node));
+            NodeReading reading = pod == null
+                    ? new NodeReading(NodeState.Pending, "NoPod", "waiting for the DaemonSet to start an agent pod")
+                    : PodReadings.agent(pod, in.agents().configHash());
+            desired.add(entry(node, reading, previousNodes, now));
+        }
+        Map<String, Pod> unloadPods = newestByNode(in.unloads().pods());
+        List<NodeStatus> unloading = new ArrayList<>();
+        for (Node node : in.unloads().nodes()) {
+            Pod pod = unloadPods.get(name(node));
+            NodeReading reading = pod == null
+                    ? new NodeReading(NodeState.Unloading, "Unloading", "creating the unload pod")
+                    : PodReadings.unload(pod);
+            unloading.add(entry(node, reading, previousNodes, now));
+        }
+
+        ProcModuleStatus s = new ProcModuleStatus();
+        s.setObservedGeneration(in.resource().generation());
+        s.setEntryName(in.resource().entryName());
+        s.setModuleName(in.resource().moduleName());
+        int desiredCount = desiredNodes.size();
+        int verified = count(desired, NodeState.Verified);
+        int failed = count(desired, NodeState.Failed);
+        int unloadingCount = (int) unloading.stream()
+                .filter(n -> n.getState() == NodeState.Unloading)
+                .count();
+        s.setDesiredNodes(desiredCount);
+        s.setVerifiedNodes(verified);
+        s.setFailedNodes(failed);
+        s.setUnloadingNodes(unloadingCount);
+        s.setReady(verified + "/" + desiredCount);
+
+        List<NodeStatus> all = new ArrayList<>(desired);
+        all.addAll(unloading);
+        all.sort(Comparator.comparing((NodeStatus n) -> LISTING_ORDER.indexOf(n.getState()))
+                .thenComparing(NodeStatus::getNodeName));
+        s.setNodes(new ArrayList<>(all.subList(0, Math.min(MAX_LISTED_NODES, all.size()))));
+        s.setUnlistedNodes(all.size() - s.getNodes().size());
+        s.setKernels(kernels(desired));
+
+        setPhaseAndConditions(s, in, desired, now);
+        return s;
     }
-    Map<String, Pod> unloadPods = newestByNode(in.unloadPods());
-    List<NodeStatus> unloading = new ArrayList<>();
-    for (Node node : in.unloadNodes()) {
-      Pod pod = unloadPods.get(name(node));
-      NodeReading reading = pod == null
-          ? new NodeReading(NodeState.Unloading, "Unloading", "creating the unload pod")
-          : PodReadings.unload(pod);
-      unloading.add(entry(node, reading, previousNodes, now));
+
+    /** Nothing to write when this is true (compared as JSON, as the API server would store them). */
+    public static boolean same(ProcModuleStatus a, ProcModuleStatus b) {
+        return Objects.equals(JSON.convertValue(a, JsonNode.class), JSON.convertValue(b, JsonNode.class));
     }
 
-    ProcModuleStatus s = new ProcModuleStatus();
-    s.setObservedGeneration(in.generation());
-    s.setEntryName(in.entryName());
-    s.setModuleName(in.moduleName());
-    int desiredCount = in.blocker() == null ? in.desiredNodes().size() : 0;
-    int verified = count(desired, NodeState.Verified);
-    int failed = count(desired, NodeState.Failed);
-    int unloadingCount = (int) unloading.stream().filter(n -> n.getState() == NodeState.Unloading).count();
-    s.setDesiredNodes(desiredCount);
-    s.setVerifiedNodes(verified);
-    s.setFailedNodes(failed);
-    s.setUnloadingNodes(unloadingCount);
-    s.setReady(verified + "/" + desiredCount);
-
-    List<NodeStatus> all = new ArrayList<>(desired);
-    all.addAll(unloading);
-    all.sort(Comparator.comparing((NodeStatus n) -> LISTING_ORDER.indexOf(n.getState()))
-        .thenComparing(NodeStatus::getNodeName));
-    s.setNodes(new ArrayList<>(all.subList(0, Math.min(MAX_LISTED_NODES, all.size()))));
-    s.setUnlistedNodes(all.size() - s.getNodes().size());
-    s.setKernels(kernels(desired));
-
-    setPhaseAndConditions(s, in, desired, now);
-    return s;
-  }
-
-  /** Nothing to write when this is true (compared as JSON, as the API server would store them). */
-  public static boolean same(ProcModuleStatus a, ProcModuleStatus b) {
-    return Objects.equals(JSON.convertValue(a, JsonNode.class), JSON.convertValue(b, JsonNode.class));
-  }
-
-  private static void setPhaseAndConditions(ProcModuleStatus s, StatusInput in, List<NodeStatus> desired, String now) {
-    ProcModuleStatus prev = in.previous();
-    long gen = in.generation();
-    List<Condition> conditions = new ArrayList<>();
-    if (in.blocker() != null) {
-      Blocker b = in.blocker();
-      s.setPhase(Phase.Failed);
-      conditions.add(Conditions.of(prev, CONDITION_READY, false, b.reason(), b.message(), gen, now));
-      conditions.add(Conditions.of(prev, CONDITION_PROGRESSING, s.getUnloadingNodes() > 0,
-          s.getUnloadingNodes() > 0 ? "Unloading" : b.reason(), progressMessage(s, b.message()), gen, now));
-      conditions.add(Conditions.of(prev, CONDITION_DEGRADED, true, b.reason(), b.message(), gen, now));
-    } else if (in.deleting()) {
-      s.setPhase(Phase.Deleting);
-      conditions.add(Conditions.of(prev, CONDITION_READY, false, "Deleting", "the resource is being deleted", gen, now));
-      conditions.add(Conditions.of(prev, CONDITION_PROGRESSING, s.getUnloadingNodes() > 0, "Unloading",
-          s.getUnloadingNodes() + " node(s) still to unload", gen, now));
-      conditions.add(Conditions.of(prev, CONDITION_DEGRADED, false, "Deleting", "the resource is being deleted", gen,
-          now));
-    } else {
-      int desiredCount = s.getDesiredNodes();
-      int inProgress = desiredCount - s.getVerifiedNodes() - s.getFailedNodes();
-      boolean ready = s.getVerifiedNodes() == desiredCount;
-      String verifiedText = s.getVerifiedNodes() + "/" + desiredCount + " nodes verified"
-          + (s.getFailedNodes() > 0 ? ", " + s.getFailedNodes() + " failed" : "");
-      conditions.add(Conditions.of(prev, CONDITION_READY, ready,
-          !ready ? "NodesNotVerified" : desiredCount == 0 ? "NoMatchingNodes" : "AllNodesVerified",
-          desiredCount == 0 ? "no node matches the nodeSelector and tolerations" : verifiedText, gen, now));
-      boolean progressing = inProgress > 0 || s.getUnloadingNodes() > 0;
-      conditions.add(Conditions.of(prev, CONDITION_PROGRESSING, progressing,
-          inProgress > 0 ? "RollingOut" : s.getUnloadingNodes() > 0 ? "Unloading"
-              : s.getFailedNodes() > 0 ? "Stalled" : "RolloutComplete",
-          progressMessage(s, inProgress > 0 ? inProgress + " node(s) pending, building, loading or verifying"
-              : s.getFailedNodes() > 0 ? "nothing in progress; failed nodes wait for a fix (see Degraded)"
-              : "every selected node is verified"), gen, now));
-      conditions.add(Conditions.of(prev, CONDITION_DEGRADED, s.getFailedNodes() > 0,
-          s.getFailedNodes() > 0 ? "NodesFailed" : "NoFailures", failureMessage(s, desired), gen, now));
-      s.setPhase(s.getFailedNodes() > 0 ? Phase.Degraded
-          : ready && s.getUnloadingNodes() == 0 ? Phase.Ready : Phase.Progressing);
+    private static void setPhaseAndConditions(
+            ProcModuleStatus s, StatusInput in, List<NodeStatus> desired, String now) {
+        ProcModuleStatus prev = in.resource().previous();
+        long gen = in.resource().generation();
+        List<Condition> conditions = new ArrayList<>();
+        if (in.mode() instanceof Mode.Blocked b) {
+            s.setPhase(Phase.Failed);
+            conditions.add(Conditions.of(prev, CONDITION_READY, false, b.reason(), b.message(), gen, now));
+            conditions.add(Conditions.of(
+                    prev,
+                    CONDITION_PROGRESSING,
+                    s.getUnloadingNodes() > 0,
+                    s.getUnloadingNodes() > 0 ? "Unloading" : b.reason(),
+                    progressMessage(s, b.message()),
+                    gen,
+                    now));
+            conditions.add(Conditions.of(prev, CONDITION_DEGRADED, true, b.reason(), b.message(), gen, now));
+        } else if (in.mode() instanceof Mode.Deleting) {
+            s.setPhase(Phase.Deleting);
+            conditions.add(
+                    Conditions.of(prev, CONDITION_READY, false, "Deleting", "the resource is being deleted", gen, now));
+            conditions.add(Conditions.of(
+                    prev,
+                    CONDITION_PROGRESSING,
+                    s.getUnloadingNodes() > 0,
+                    "Unloading",
+                    s.getUnloadingNodes() + " node(s) still to unload",
+                    gen,
+                    now));
+            conditions.add(Conditions.of(
+                    prev, CONDITION_DEGRADED, false, "Deleting", "the resource is being deleted", gen, now));
+        } else {
+            int desiredCount = s.getDesiredNodes();
+            int inProgress = desiredCount - s.getVerifiedNodes() - s.getFailedNodes();
+            boolean ready = s.getVerifiedNodes() == desiredCount;
+            String verifiedText = s.getVerifiedNodes() + "/" + desiredCount + " nodes verified"
+                    + (s.getFailedNodes() > 0 ? ", " + s.getFailedNodes() + " failed" : "");
+            conditions.add(Conditions.of(
+                    prev,
+                    CONDITION_READY,
+                    ready,
+                    !ready ? "NodesNotVerified" : desiredCount == 0 ? "NoMatchingNodes" : "AllNodesVerified",
+                    desiredCount == 0 ? "no node matches the nodeSelector and tolerations" : verifiedText,
+                    gen,
+                    now));
+            boolean progressing = inProgress > 0 || s.getUnloadingNodes() > 0;
+            conditions.add(Conditions.of(
+                    prev,
+                    CONDITION_PROGRESSING,
+                    progressing,
+                    inProgress > 0
+                            ? "RollingOut"
+                            : s.getUnloadingNodes() > 0
+                                    ? "Unloading"
+                                    : s.getFailedNodes() > 0 ? "Stalled" : "RolloutComplete",
+                    progressMessage(
+                            s,
+                            inProgress > 0
+                                    ? inProgress + " node(s) pending, building, loading or verifying"
+                                    : s.getFailedNodes() > 0
+                                            ? "nothing in progress; failed nodes wait for a fix (see Degraded)"
+                                            : "every selected node is verified"),
+                    gen,
+                    now));
+            conditions.add(Conditions.of(
+                    prev,
+                    CONDITION_DEGRADED,
+                    s.getFailedNodes() > 0,
+                    s.getFailedNodes() > 0 ? "NodesFailed" : "NoFailures",
+                    failureMessage(s, desired),
+                    gen,
+                    now));
+            s.setPhase(
+                    s.getFailedNodes() > 0
+                            ? Phase.Degraded
+                            : ready && s.getUnloadingNodes() == 0 ? Phase.Ready : Phase.Progressing);
+        }
+        s.setConditions(conditions);
     }
-    s.setConditions(conditions);
-  }
 
-  private static String progressMessage(ProcModuleStatus s, String main) {
-    return s.getUnloadingNodes() > 0 ? main + "; " + s.getUnloadingNodes() + " node(s) unloading" : main;
-  }
-
-  private static String failureMessage(ProcModuleStatus s, List<NodeStatus> desired) {
-    if (s.getFailedNodes() == 0) {
-      return "no node failed";
+    private static String progressMessage(ProcModuleStatus s, String main) {
+        return s.getUnloadingNodes() > 0 ? main + "; " + s.getUnloadingNodes() + " node(s) unloading" : main;
     }
-    String named = desired.stream().filter(n -> n.getState() == NodeState.Failed).limit(MAX_NAMED_FAILURES)
-        .map(n -> n.getNodeName() + " (" + n.getReason() + ")").collect(Collectors.joining(", "));
-    int more = s.getFailedNodes() - Math.min(MAX_NAMED_FAILURES, s.getFailedNodes());
-    return s.getFailedNodes() + " node(s) failed: " + named + (more > 0 ? " and " + more + " more" : "");
-  }
 
-  private static NodeStatus entry(Node node, NodeReading r, Map<String, NodeStatus> previous, String now) {
-    String since = Optional.ofNullable(previous.get(name(node)))
-        .filter(p -> p.getState() == r.state()).map(NodeStatus::getLastTransitionTime).orElse(now);
-    return new NodeStatus(name(node), kernel(node), r.state(), r.reason(), truncate(r.message()), since);
-  }
-
-  private static List<KernelSummary> kernels(List<NodeStatus> desired) {
-    Map<String, List<NodeStatus>> byKernel = desired.stream().collect(Collectors.groupingBy(
-        n -> n.getKernelRelease() == null ? UNKNOWN_KERNEL : n.getKernelRelease(), TreeMap::new, Collectors.toList()));
-    return byKernel.entrySet().stream()
-        .map(e -> new KernelSummary(e.getKey(), e.getValue().size(), count(e.getValue(), NodeState.Verified),
-            count(e.getValue(), NodeState.Failed)))
-        .sorted(Comparator.comparing(KernelSummary::getNodes).reversed().thenComparing(KernelSummary::getKernelRelease))
-        .limit(MAX_LISTED_KERNELS)
-        .toList();
-  }
-
-  /** A replaced pod may linger while terminating: the one that is not being deleted, newest first, counts. */
-  static Map<String, Pod> newestByNode(Collection<Pod> pods) {
-    Comparator<Pod> preference = Comparator
-        .comparing((Pod p) -> p.getMetadata().getDeletionTimestamp() == null)
-        .thenComparing(p -> Optional.ofNullable(p.getMetadata().getCreationTimestamp()).orElse(""));
-    Map<String, Pod> byNode = new HashMap<>();
-    pods.stream().filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
-        .forEach(p -> byNode.merge(p.getSpec().getNodeName(), p,
-            (a, b) -> preference.compare(a, b) >= 0 ? a : b));
-    return byNode;
-  }
-
-  private static int count(List<NodeStatus> nodes, NodeState state) {
-    return (int) nodes.stream().filter(n -> n.getState() == state).count();
-  }
-
-  private static String name(Node node) {
-    return node.getMetadata().getName();
-  }
-
-  static String kernel(Node node) {
-    return node.getStatus() == null || node.getStatus().getNodeInfo() == null ? null
-        : node.getStatus().getNodeInfo().getKernelVersion();
-  }
-
-  static String truncate(String message) {
-    if (message == null || message.length() <= MAX_MESSAGE_LENGTH) {
-      return message;
+    private static String failureMessage(ProcModuleStatus s, List<NodeStatus> desired) {
+        if (s.getFailedNodes() == 0) {
+            return "no node failed";
+        }
+        String named = desired.stream()
+                .filter(n -> n.getState() == NodeState.Failed)
+                .limit(MAX_NAMED_FAILURES)
+                .map(n -> n.getNodeName() + " (" + n.getReason() + ")")
+                .collect(Collectors.joining(", "));
+        int more = s.getFailedNodes() - Math.min(MAX_NAMED_FAILURES, s.getFailedNodes());
+        return s.getFailedNodes() + " node(s) failed: " + named + (more > 0 ? " and " + more + " more" : "");
     }
-    return message.substring(0, MAX_MESSAGE_LENGTH - 3) + "...";
-  }
+
+    private static NodeStatus entry(Node node, NodeReading r, Map<String, NodeStatus> previous, String now) {
+        String since = Optional.ofNullable(previous.get(name(node)))
+                .filter(p -> p.getState() == r.state())
+                .map(NodeStatus::getLastTransitionTime)
+                .orElse(now);
+        return new NodeStatus(name(node), kernel(node), r.state(), r.reason(), truncate(r.message()), since);
+    }
+
+    private static List<KernelSummary> kernels(List<NodeStatus> desired) {
+        Map<String, List<NodeStatus>> byKernel = desired.stream()
+                .collect(Collectors.groupingBy(
+                        n -> n.getKernelRelease() == null ? UNKNOWN_KERNEL : n.getKernelRelease(),
+                        TreeMap::new,
+                        Collectors.toList()));
+        return byKernel.entrySet().stream()
+                .map(e -> new KernelSummary(
+                        e.getKey(),
+                        e.getValue().size(),
+                        count(e.getValue(), NodeState.Verified),
+                        count(e.getValue(), NodeState.Failed)))
+                .sorted(Comparator.comparing(KernelSummary::getNodes)
+                        .reversed()
+                        .thenComparing(KernelSummary::getKernelRelease))
+                .limit(MAX_LISTED_KERNELS)
+                .toList();
+    }
+
+    /** A replaced pod may linger while terminating: the one that is not being deleted, newest first, counts. */
+    static Map<String, Pod> newestByNode(Collection<Pod> pods) {
+        Comparator<Pod> preference = Comparator.comparing(
+                        (Pod p) -> p.getMetadata().getDeletionTimestamp() == null)
+                .thenComparing(p -> Optional.ofNullable(p.getMetadata().getCreationTimestamp())
+                        .orElse(""));
+        Map<String, Pod> byNode = new HashMap<>();
+        pods.stream()
+                .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
+                .forEach(p ->
+                        byNode.merge(p.getSpec().getNodeName(), p, (a, b) -> preference.compare(a, b) >= 0 ? a : b));
+        return byNode;
+    }
+
+    private static int count(List<NodeStatus> nodes, NodeState state) {
+        return (int) nodes.stream().filter(n -> n.getState() == state).count();
+    }
+
+    private static String name(Node node) {
+        return node.getMetadata().getName();
+    }
+
+    static String kernel(Node node) {
+        return node.getStatus() == null || node.getStatus().getNodeInfo() == null
+                ? null
+                : node.getStatus().getNodeInfo().getKernelVersion();
+    }
+
+    static String truncate(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE_LENGTH) {
+            return message;
+        }
+        return message.substring(0, MAX_MESSAGE_LENGTH - 3) + "...";
+    }
 }

@@ -8,19 +8,19 @@ import java.util.regex.Pattern;
  * reason, so no text is lost and no garbage becomes a reason.
  */
 public record TerminationMessage(String reason, String message) {
-  private static final Pattern REASON = Pattern.compile("^[A-Z][A-Za-z0-9]{0,63}$");
+    private static final Pattern REASON = Pattern.compile("^[A-Z][A-Za-z0-9]{0,63}$");
 
-  public static TerminationMessage parse(String text, String fallbackReason, String fallbackMessage) {
-    if (text == null || text.isBlank()) {
-      return new TerminationMessage(fallbackReason, fallbackMessage);
+    public static TerminationMessage parse(String text, String fallbackReason, String fallbackMessage) {
+        if (text == null || text.isBlank()) {
+            return new TerminationMessage(fallbackReason, fallbackMessage);
+        }
+        String trimmed = text.strip();
+        int newline = trimmed.indexOf('\n');
+        String first = (newline < 0 ? trimmed : trimmed.substring(0, newline)).strip();
+        String rest = newline < 0 ? "" : trimmed.substring(newline + 1).strip();
+        if (!REASON.matcher(first).matches()) {
+            return new TerminationMessage(fallbackReason, trimmed);
+        }
+        return new TerminationMessage(first, rest.isEmpty() ? fallbackMessage : rest);
     }
-    String trimmed = text.strip();
-    int newline = trimmed.indexOf('\n');
-    String first = (newline < 0 ? trimmed : trimmed.substring(0, newline)).strip();
-    String rest = newline < 0 ? "" : trimmed.substring(newline + 1).strip();
-    if (!REASON.matcher(first).matches()) {
-      return new TerminationMessage(fallbackReason, trimmed);
-    }
-    return new TerminationMessage(first, rest.isEmpty() ? fallbackMessage : rest);
-  }
 }

@@ -6,10 +6,10 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /** Opens the package-private node informer store to the scale benchmark (bench.ScaleBenchmark). Not a test. */
 public final class NodeCacheScale {
-  private NodeCacheScale() {}
+    private NodeCacheScale() {}
 
-  /** The store the operator's node informer uses. */
-  public static ItemStore<Node> store(KubernetesSerialization serialization) {
-    return NodeCache.store(serialization);
-  }
+    /** The store the operator's node informer uses. */
+    public static ItemStore<Node> store(KubernetesSerialization serialization) {
+        return NodeCache.store(serialization);
+    }
 }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.procmodule.operator.status.Mode;
 import io.procmodule.operator.testing.PodStatuses;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,68 +16,117 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NodePlanTest {
-  static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-  static final Duration TIMEOUT = Duration.ofMinutes(5);
-  static final String LABEL = "procmodule.io/hello";
+    static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    static final Duration TIMEOUT = Duration.ofMinutes(5);
+    static final String LABEL = "procmodule.io/hello";
 
-  static Node labelled(String name) {
-    return node(name, "6.1", Map.of(LABEL, "hello_proc"), List.of());
-  }
+    static Node labelled(String name) {
+        return node(name, "6.1", Map.of(LABEL, "hello_proc"), List.of());
+    }
 
-  static Pod pod(String node, PodStatus status, Instant created) {
-    return new PodBuilder().withNewMetadata().withName("p-" + node).withNamespace("ns")
-        .withCreationTimestamp(created.toString()).endMetadata()
-        .withNewSpec().withNodeName(node).endSpec().withStatus(status).build();
-  }
+    static Pod pod(String node, PodStatus status, Instant created) {
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("p-" + node)
+                .withNamespace("ns")
+                .withCreationTimestamp(created.toString())
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .endSpec()
+                .withStatus(status)
+                .build();
+    }
 
-  @Test
-  void labelsDesiredNodesWhereAnAgentPodRuns() {
-    Node a = node("a", "6.1");
-    Node b = labelled("b");
-    Node c = node("c", "6.1");
-    NodePlan plan = NodePlan.decide("hello", false, List.of(a, b, c), List.of(a, b, c),
-        List.of(pod("a", null, NOW), pod("b", null, NOW)), List.of(), NOW, TIMEOUT);
-    assertThat(plan.toLabel()).containsExactly("a");
-    assertThat(plan.unloadNodes()).isEmpty();
-    assertThat(plan.nothingToUnload()).isTrue();
-  }
+    @Test
+    void labelsDesiredNodesWhereAnAgentPodRuns() {
+        Node a = node("a", "6.1");
+        Node b = labelled("b");
+        Node c = node("c", "6.1");
+        NodePlan plan = NodePlan.decide(new NodePlan.Input(
+                "hello",
+                Mode.APPLYING,
+                List.of(a, b, c),
+                new ClusterSnapshot(List.of(a, b, c), List.of(pod("a", null, NOW), pod("b", null, NOW)), List.of()),
+                NOW,
+                TIMEOUT));
+        assertThat(plan.toLabel()).containsExactly("a");
+        assertThat(plan.unloadNodes()).isEmpty();
+        assertThat(plan.nothingToUnload()).isTrue();
+    }
 
-  @Test
-  void labelledNodeOutsideTheSelectionGetsAnUnloadPod() {
-    Node a = labelled("a");
-    Node b = labelled("b");
-    NodePlan plan = NodePlan.decide("hello", false, List.of(a), List.of(a, b), List.of(), List.of(), NOW, TIMEOUT);
-    assertThat(plan.unloadNodes()).extracting(n -> n.getMetadata().getName()).containsExactly("b");
-    assertThat(plan.createUnloadPodOn()).containsExactly("b");
-    assertThat(plan.nothingToUnload()).isFalse();
-  }
+    @Test
+    void labelledNodeOutsideTheSelectionGetsAnUnloadPod() {
+        Node a = labelled("a");
+        Node b = labelled("b");
+        NodePlan plan = NodePlan.decide(new NodePlan.Input(
+                "hello",
+                Mode.APPLYING,
+                List.of(a),
+                new ClusterSnapshot(List.of(a, b), List.of(), List.of()),
+                NOW,
+                TIMEOUT));
+        assertThat(plan.unloadNodes())
+                .extracting(n -> n.getMetadata().getName())
+                .containsExactly("b");
+        assertThat(plan.createUnloadPodOn()).containsExactly("b");
+        assertThat(plan.nothingToUnload()).isFalse();
+    }
 
-  @Test
-  void deletingUnloadsEveryLabelledNodeAndConfirmsSucceededPods() {
-    Node a = labelled("a");
-    Node b = labelled("b");
-    Node c = labelled("c");
-    Pod done = pod("a", PodStatuses.unloadSucceeded("Unloaded"), NOW.minusSeconds(10));
-    Pod running = pod("b", PodStatuses.unloadRunning(), NOW.minusSeconds(10));
-    Pod old = pod("c", PodStatuses.unloadFailing("UnloadFailed", "in use"), NOW.minus(TIMEOUT).minusSeconds(1));
-    NodePlan plan = NodePlan.decide("hello", true, List.of(a, b, c), List.of(a, b, c), List.of(),
-        List.of(done, running, old), NOW, TIMEOUT);
-    assertThat(plan.toLabel()).isEmpty();
-    assertThat(plan.createUnloadPodOn()).isEmpty();
-    assertThat(plan.confirmed()).containsExactly(done);
-    assertThat(plan.abandoned()).containsExactly(old);
-    assertThat(plan.stale()).isEmpty();
-  }
+    @Test
+    void deletingUnloadsEveryLabelledNodeAndConfirmsSucceededPods() {
+        Node a = labelled("a");
+        Node b = labelled("b");
+        Node c = labelled("c");
+        Pod done = pod("a", PodStatuses.unloadSucceeded("Unloaded"), NOW.minusSeconds(10));
+        Pod running = pod("b", PodStatuses.unloadRunning(), NOW.minusSeconds(10));
+        Pod old = pod(
+                "c",
+                PodStatuses.unloadFailing("UnloadFailed", "in use"),
+                NOW.minus(TIMEOUT).minusSeconds(1));
+        NodePlan plan = NodePlan.decide(new NodePlan.Input(
+                "hello",
+                Mode.DELETING,
+                List.of(a, b, c),
+                new ClusterSnapshot(List.of(a, b, c), List.of(), List.of(done, running, old)),
+                NOW,
+                TIMEOUT));
+        assertThat(plan.toLabel()).isEmpty();
+        assertThat(plan.createUnloadPodOn()).isEmpty();
+        assertThat(plan.confirmed()).containsExactly(done);
+        assertThat(plan.abandoned()).containsExactly(old);
+        assertThat(plan.stale()).isEmpty();
+    }
 
-  @Test
-  void unloadPodsOfUnlabelledOrVanishedNodesAreStale() {
-    Node a = node("a", "6.1");
-    Pod finished = pod("a", PodStatuses.unloadSucceeded("Unloaded"), NOW);
-    Pod orphan = pod("gone", PodStatuses.unloadRunning(), NOW);
-    NodePlan plan = NodePlan.decide("hello", true, List.of(), List.of(a), List.of(pod("a", null, NOW)),
-        List.of(finished, orphan), NOW, TIMEOUT);
-    assertThat(plan.unloadNodes()).as("agent pods alone never start an unload").isEmpty();
-    assertThat(plan.stale()).containsExactly(finished, orphan);
-    assertThat(plan.nothingToUnload()).isTrue();
-  }
+    @Test
+    void unloadPodsOfUnlabelledOrVanishedNodesAreStale() {
+        Node a = node("a", "6.1");
+        Pod finished = pod("a", PodStatuses.unloadSucceeded("Unloaded"), NOW);
+        Pod orphan = pod("gone", PodStatuses.unloadRunning(), NOW);
+        NodePlan plan = NodePlan.decide(new NodePlan.Input(
+                "hello",
+                Mode.DELETING,
+                List.of(),
+                new ClusterSnapshot(List.of(a), List.of(pod("a", null, NOW)), List.of(finished, orphan)),
+                NOW,
+                TIMEOUT));
+        assertThat(plan.unloadNodes())
+                .as("agent pods alone never start an unload")
+                .isEmpty();
+        assertThat(plan.stale()).containsExactly(finished, orphan);
+        assertThat(plan.nothingToUnload()).isTrue();
+    }
+
+    @Test
+    void blockedResourceTouchesNoNode() {
+        Node a = labelled("a");
+        NodePlan plan = NodePlan.decide(new NodePlan.Input(
+                "hello",
+                Mode.Blocked.conflict("another ProcModule owns the entry"),
+                List.of(),
+                new ClusterSnapshot(List.of(a), List.of(pod("a", null, NOW)), List.of()),
+                NOW,
+                TIMEOUT));
+        assertThat(plan).isEqualTo(NodePlan.NONE);
+    }
 }

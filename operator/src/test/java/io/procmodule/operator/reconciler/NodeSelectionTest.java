@@ -12,45 +12,56 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NodeSelectionTest {
-  static final List<Node> NODES = List.of(
-      node("plain", "6.1"),
-      node("gpu", "6.1", Map.of("gpu", "yes"), List.of()),
-      node("tainted", "6.1", Map.of("gpu", "yes"), List.of(taint("dedicated", "ml", "NoSchedule"))),
-      node("evicting", "6.1", Map.of(), List.of(taint("maintenance", null, "NoExecute"))),
-      node("preferred", "6.1", Map.of(), List.of(taint("soft", "x", "PreferNoSchedule"))),
-      node("cordoned", "6.1", Map.of(), List.of(taint("node.kubernetes.io/unschedulable", null, "NoSchedule"))),
-      node("not-ready", "6.1", Map.of(), List.of(taint("node.kubernetes.io/not-ready", null, "NoExecute"))));
+    static final List<Node> NODES = List.of(
+            node("plain", "6.1"),
+            node("gpu", "6.1", Map.of("gpu", "yes"), List.of()),
+            node("tainted", "6.1", Map.of("gpu", "yes"), List.of(taint("dedicated", "ml", "NoSchedule"))),
+            node("evicting", "6.1", Map.of(), List.of(taint("maintenance", null, "NoExecute"))),
+            node("preferred", "6.1", Map.of(), List.of(taint("soft", "x", "PreferNoSchedule"))),
+            node("cordoned", "6.1", Map.of(), List.of(taint("node.kubernetes.io/unschedulable", null, "NoSchedule"))),
+            node("not-ready", "6.1", Map.of(), List.of(taint("node.kubernetes.io/not-ready", null, "NoExecute"))));
 
-  static List<String> desired(Map<String, String> selector, List<Toleration> tolerations) {
-    return NodeSelection.desired(selector, tolerations, NODES.stream()).stream()
-        .map(n -> n.getMetadata().getName()).toList();
-  }
+    static List<String> desired(Map<String, String> selector, List<Toleration> tolerations) {
+        return NodeSelection.desired(selector, tolerations, NODES.stream()).stream()
+                .map(n -> n.getMetadata().getName())
+                .toList();
+    }
 
-  @Test
-  void withoutSelectorEveryUntaintedNodeAndTheDaemonSetToleratedOnes() {
-    assertThat(desired(Map.of(), List.of()))
-        .containsExactly("cordoned", "gpu", "not-ready", "plain", "preferred");
-  }
+    @Test
+    void withoutSelectorEveryUntaintedNodeAndTheDaemonSetToleratedOnes() {
+        assertThat(desired(Map.of(), List.of())).containsExactly("cordoned", "gpu", "not-ready", "plain", "preferred");
+    }
 
-  @Test
-  void selectorMustMatchEveryLabel() {
-    assertThat(desired(Map.of("gpu", "yes"), List.of())).containsExactly("gpu");
-    assertThat(desired(Map.of("gpu", "no"), List.of())).isEmpty();
-  }
+    @Test
+    void selectorMustMatchEveryLabel() {
+        assertThat(desired(Map.of("gpu", "yes"), List.of())).containsExactly("gpu");
+        assertThat(desired(Map.of("gpu", "no"), List.of())).isEmpty();
+    }
 
-  @Test
-  void tolerationsOpenTaintedNodes() {
-    Toleration equal = new TolerationBuilder().withKey("dedicated").withOperator("Equal").withValue("ml")
-        .withEffect("NoSchedule").build();
-    assertThat(desired(Map.of("gpu", "yes"), List.of(equal))).containsExactly("gpu", "tainted");
-    Toleration wrongValue = new TolerationBuilder().withKey("dedicated").withValue("web").build();
-    assertThat(desired(Map.of("gpu", "yes"), List.of(wrongValue))).containsExactly("gpu");
-    Toleration wrongEffect = new TolerationBuilder().withKey("dedicated").withOperator("Exists")
-        .withEffect("NoExecute").build();
-    assertThat(desired(Map.of("gpu", "yes"), List.of(wrongEffect))).containsExactly("gpu");
-    Toleration everything = new TolerationBuilder().withOperator("Exists").build();
-    assertThat(desired(Map.of(), List.of(everything))).hasSize(NODES.size());
-    Toleration maintenance = new TolerationBuilder().withKey("maintenance").withOperator("Exists").build();
-    assertThat(desired(Map.of(), List.of(maintenance))).contains("evicting");
-  }
+    @Test
+    void tolerationsOpenTaintedNodes() {
+        Toleration equal = new TolerationBuilder()
+                .withKey("dedicated")
+                .withOperator("Equal")
+                .withValue("ml")
+                .withEffect("NoSchedule")
+                .build();
+        assertThat(desired(Map.of("gpu", "yes"), List.of(equal))).containsExactly("gpu", "tainted");
+        Toleration wrongValue =
+                new TolerationBuilder().withKey("dedicated").withValue("web").build();
+        assertThat(desired(Map.of("gpu", "yes"), List.of(wrongValue))).containsExactly("gpu");
+        Toleration wrongEffect = new TolerationBuilder()
+                .withKey("dedicated")
+                .withOperator("Exists")
+                .withEffect("NoExecute")
+                .build();
+        assertThat(desired(Map.of("gpu", "yes"), List.of(wrongEffect))).containsExactly("gpu");
+        Toleration everything = new TolerationBuilder().withOperator("Exists").build();
+        assertThat(desired(Map.of(), List.of(everything))).hasSize(NODES.size());
+        Toleration maintenance = new TolerationBuilder()
+                .withKey("maintenance")
+                .withOperator("Exists")
+                .build();
+        assertThat(desired(Map.of(), List.of(maintenance))).contains("evicting");
+    }
 }

@@ -1,0 +1,94 @@
+package io.procmodule.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.procmodule.operator.agent.AgentLabels;
+import io.procmodule.operator.api.ProcModule;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The informers the reconciler reads: the agent DaemonSets and the agent and unload pods (in the
+ * operator's namespace, tied to their ProcModule by label), and all nodes.
+ */
+final class Informers {
+    private static final String NODES = "nodes";
+    private static final String PODS = "pods";
+    private static final String DAEMONSETS = "daemonsets";
+
+    private Informers() {}
+
+    static List<EventSource<?, ProcModule>> create(EventSourceContext<ProcModule> context, String namespace) {
+        // Nodes belong to no ProcModule: any relevant change may change any ProcModule's node set.
+        var nodes = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Node.class, ProcModule.class)
+                        .withName(NODES)
+                        .withWatchAllNamespaces()
+                        .withItemStore(NodeCache.store(context.getClient().getKubernetesSerialization()))
+                        .withOnUpdateFilter(NodeCache::relevantChange)
+                        .withSecondaryToPrimaryMapper(node -> context.getPrimaryCache()
+                                .list()
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
+                        .build(),
+                context);
+        return List.of(
+                managed(DaemonSet.class, DAEMONSETS, namespace, context),
+                managed(Pod.class, PODS, namespace, context),
+                nodes);
+    }
+
+    /**
+     * Objects the operator made for a ProcModule (agent DaemonSet; agent pods, owned by the DaemonSet,
+     * and unload pods, owned by the ProcModule), tied to it by label.
+     */
+    private static <R extends HasMetadata> InformerEventSource<R, ProcModule> managed(
+            Class<R> type, String name, String namespace, EventSourceContext<ProcModule> context) {
+        return new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(type, ProcModule.class)
+                        .withName(name)
+                        .withNamespaces(Set.of(namespace))
+                        .withLabelSelector(AgentLabels.MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(Informers::byInstanceLabel)
+                        .build(),
+                context);
+    }
+
+    /**
+     * The ProcModule named by the instance label. Not {@code Mappers.fromLabel}: without a namespace
+     * label it takes the secondary's namespace, which never matches a cluster-scoped primary.
+     */
+    static Set<ResourceID> byInstanceLabel(HasMetadata secondary) {
+        Map<String, String> labels = secondary.getMetadata().getLabels();
+        String name = labels == null ? null : labels.get(AgentLabels.INSTANCE);
+        return name == null ? Set.of() : Set.of(new ResourceID(name));
+    }
+
+    static InformerEventSource<Node, ProcModule> nodes(Context<ProcModule> ctx) {
+        return get(ctx, Node.class, NODES);
+    }
+
+    static InformerEventSource<Pod, ProcModule> pods(Context<ProcModule> ctx) {
+        return get(ctx, Pod.class, PODS);
+    }
+
+    static InformerEventSource<DaemonSet, ProcModule> daemonSets(Context<ProcModule> ctx) {
+        return get(ctx, DaemonSet.class, DAEMONSETS);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R extends HasMetadata> InformerEventSource<R, ProcModule> get(
+            Context<ProcModule> ctx, Class<R> type, String name) {
+        return (InformerEventSource<R, ProcModule>) ctx.eventSourceRetriever().getEventSourceFor(type, name);
+    }
+}
