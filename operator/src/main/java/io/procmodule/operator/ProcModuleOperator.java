@@ -47,13 +47,15 @@ public final class ProcModuleOperator {
     }
 
     /**
-     * The operator as production runs it; tests start exactly this against the mock API server.
+     * The operator as production runs it; the tests start exactly this, on the real API server
+     * (e2e) and on fabric8's mock server where API faults are injected.
      *
-     * <p>Server-side apply is off for the primary (finalizer, status) and for dependents. Reason: the
-     * only API server the tests can run is fabric8's mock, which does not implement SSA, and the
-     * strategy shipped must be the one tested. Without SSA, JOSDK's status patch is an unlocked JSON
-     * Patch against a possibly stale cache, so status is written by a locked PUT instead (see
-     * ProcModuleReconciler#report), and the DaemonSet by create/update with a resourceVersion.
+     * <p>Writes are optimistic-locked, not server-side applied: status is a PUT to /status carrying
+     * the resourceVersion it was computed from (see ProcModuleReconciler#report), the DaemonSet a
+     * create/update with its resourceVersion. A write computed from a stale cache is then refused
+     * (409) and recomputed, never merged into a newer object. JOSDK's non-SSA status patch would
+     * send an unlocked JSON Patch diffed against its cache instead, hence SSA switched off here means
+     * "our locked writes", not JOSDK's patches.
      */
     public static Operator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry) {
         Operator operator = new Operator(o -> {

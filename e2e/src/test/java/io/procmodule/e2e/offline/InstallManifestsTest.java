@@ -62,6 +62,10 @@ class InstallManifestsTest {
         assertThat(rb.getRoleRef().getKind()).isEqualTo("Role");
         assertThat(rb.getRoleRef().getName()).isEqualTo("procmodule-operator");
         assertThat(rb.getSubjects()).containsExactly(expected);
+        RoleBinding events = manifest("events-role-binding.yaml", RoleBinding.class);
+        assertThat(events.getMetadata().getNamespace()).isEqualTo("default");
+        assertThat(events.getRoleRef().getName()).isEqualTo("procmodule-operator-events");
+        assertThat(events.getSubjects()).containsExactly(expected);
     }
 
     @Test

@@ -8,12 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The environment the shipped Deployment gives the operator, with the downward API resolved. */
-final class DeploymentEnv {
+public final class DeploymentEnv {
     static final String DEPLOYMENT = "deploy/manifests/deployment.yaml";
 
     private DeploymentEnv() {}
 
-    static Map<String, String> operatorEnv() {
+    public static Map<String, String> operatorEnv() {
         Deployment deployment = new KubernetesSerialization().unmarshal(RepoFiles.read(DEPLOYMENT), Deployment.class);
         String namespace = deployment.getMetadata().getNamespace();
         String podName = deployment.getMetadata().getName() + "-0";

@@ -9,16 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The operator's permissions as shipped: the ClusterRole (everywhere) and the Role (in its
- * namespace), expanded into single grants so that each can be checked for use.
+ * The operator's permissions as shipped: the ClusterRole (everywhere), the Role (in its namespace)
+ * and the events Role (in "default", where Events about cluster-scoped objects live), expanded
+ * into single grants so that each can be checked for use.
  */
-final class RbacRules {
+public final class RbacRules {
     static final String CLUSTER_ROLE = "deploy/manifests/cluster-role.yaml";
     static final String ROLE = "deploy/manifests/role.yaml";
+    static final String EVENTS_ROLE = "deploy/manifests/events-role.yaml";
 
     /** One verb on one resource of one group; {@code namespace} null for the ClusterRole. */
-    record Grant(String group, String resource, String verb, String namespace, String source) {
-        boolean allows(ApiAccess access) {
+    public record Grant(String group, String resource, String verb, String namespace, String source) {
+        public boolean allows(ApiAccess access) {
             return group.equals(access.group())
                     && resource.equals(access.resource())
                     && verb.equals(access.verb())
@@ -39,23 +41,29 @@ final class RbacRules {
         this.namespace = namespace;
     }
 
-    static RbacRules shipped() {
+    public static RbacRules shipped() {
         KubernetesSerialization serialization = new KubernetesSerialization();
         ClusterRole clusterRole = serialization.unmarshal(RepoFiles.read(CLUSTER_ROLE), ClusterRole.class);
         Role role = serialization.unmarshal(RepoFiles.read(ROLE), Role.class);
+        Role eventsRole = serialization.unmarshal(RepoFiles.read(EVENTS_ROLE), Role.class);
         List<Grant> grants = new ArrayList<>();
         expand(
                 clusterRole.getRules(),
                 null,
                 "ClusterRole " + clusterRole.getMetadata().getName(),
                 grants);
+        expand(role, grants);
+        expand(eventsRole, grants);
+        return new RbacRules(List.copyOf(grants), role.getMetadata().getNamespace());
+    }
+
+    private static void expand(Role role, List<Grant> out) {
+        String namespace = role.getMetadata().getNamespace();
         expand(
                 role.getRules(),
-                role.getMetadata().getNamespace(),
-                "Role " + role.getMetadata().getNamespace() + "/"
-                        + role.getMetadata().getName(),
-                grants);
-        return new RbacRules(List.copyOf(grants), role.getMetadata().getNamespace());
+                namespace,
+                "Role " + namespace + "/" + role.getMetadata().getName(),
+                out);
     }
 
     private static void expand(List<PolicyRule> rules, String namespace, String source, List<Grant> out) {
@@ -73,16 +81,12 @@ final class RbacRules {
         }
     }
 
-    List<Grant> grants() {
+    public List<Grant> grants() {
         return grants;
     }
 
     /** The namespace of the Role, where the operator and its pods live. */
-    String namespace() {
+    public String namespace() {
         return namespace;
-    }
-
-    boolean allows(ApiAccess access) {
-        return grants.stream().anyMatch(g -> g.allows(access));
     }
 }

@@ -15,20 +15,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records core/v1 Events about a ProcModule. The resource is cluster-scoped, so the Events live in
- * the operator's namespace (kubectl describe finds them through involvedObject in any namespace),
- * which keeps the RBAC to one namespace. Losing an Event must never fail a reconcile.
+ * Records core/v1 Events about a ProcModule. The resource is cluster-scoped, and the API server
+ * accepts an Event about a cluster-scoped object only in {@value #NAMESPACE} (any other namespace
+ * is refused with "involvedObject.namespace ... does not match event.namespace"), as for Nodes;
+ * kubectl describe finds them there through involvedObject. The operator's only right in that
+ * namespace is creating Events (deploy/manifests/events-role.yaml). Losing an Event must never
+ * fail a reconcile.
  */
 public class EventRecorder {
+    public static final String NAMESPACE = "default";
     static final String COMPONENT = "procmodule-operator";
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
     private final KubernetesClient client;
-    private final String namespace;
     private final Clock clock;
 
-    public EventRecorder(KubernetesClient client, String namespace, Clock clock) {
+    public EventRecorder(KubernetesClient client, Clock clock) {
         this.client = client;
-        this.namespace = namespace;
         this.clock = clock;
     }
 
@@ -36,7 +38,7 @@ public class EventRecorder {
         String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
         Event event = new EventBuilder()
                 .withNewMetadata()
-                .withNamespace(namespace)
+                .withNamespace(NAMESPACE)
                 .endMetadata()
                 .withNewInvolvedObject()
                 .withApiVersion(pm.getApiVersion())
@@ -63,7 +65,7 @@ public class EventRecorder {
                             + AgentConfig.Hashes.sha256Prefix(e.reason() + "\0" + e.onceKey()));
         }
         try {
-            client.v1().events().inNamespace(namespace).resource(event).create();
+            client.v1().events().inNamespace(NAMESPACE).resource(event).create();
             LOG.info("{} event on {}: {}: {}", e.type(), pm.getMetadata().getName(), e.reason(), e.message());
         } catch (KubernetesClientException ex) {
             if (e.onceKey() != null && ex.getCode() == HttpURLConnection.HTTP_CONFLICT) {

@@ -64,7 +64,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
 
     /** The reconciler with its collaborators, all talking to the API server through {@code client}. */
     public static ProcModuleReconciler create(KubernetesClient client, OperatorConfig config, Clock clock) {
-        EventRecorder events = new EventRecorder(client, config.namespace(), clock);
+        EventRecorder events = new EventRecorder(client, clock);
         return new ProcModuleReconciler(
                 config, clock, new DaemonSets(client), new NodeActions(client, config, events), events);
     }

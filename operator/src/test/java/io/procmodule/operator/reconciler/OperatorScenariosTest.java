@@ -543,7 +543,7 @@ class OperatorScenariosTest {
     }
 
     List<Event> events(String name) {
-        return client.v1().events().inNamespace(NS).list().getItems().stream()
+        return client.v1().events().inNamespace(EventRecorder.NAMESPACE).list().getItems().stream()
                 .filter(e -> name.equals(e.getInvolvedObject().getName()))
                 .toList();
     }
