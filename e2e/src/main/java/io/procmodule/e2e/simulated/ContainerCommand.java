@@ -5,13 +5,17 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.procmodule.operator.testing.KubeletEnv;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * A pod's container as {@code pm-pod-run} arguments: hostPath volume mounts at their mount paths
- * (read-only when the mount says so), the environment with downward-API fields resolved, then
+ * (read-only when the mount says so), the environment with downward-API fields resolved and values
+ * expanded as the kubelet does ({@code $(VAR)}, {@code $$}), then
  * {@code --} and command + args. The agent's pods use nothing else; anything else is refused
  * loudly rather than silently ignored.
  */
@@ -53,16 +57,19 @@ record ContainerCommand(String name, List<String> podRunArguments) {
             args.add(volume.getHostPath().getPath() + ":" + mount.getMountPath()
                     + (Boolean.TRUE.equals(mount.getReadOnly()) ? ":ro" : ""));
         }
+        Map<String, String> defined = new HashMap<>();
         for (EnvVar env : nullToEmpty(container.getEnv())) {
+            String value = value(pod, container, env, defined);
+            defined.put(env.getName(), value);
             args.add("--env");
-            args.add(env.getName() + "=" + value(pod, container, env));
+            args.add(env.getName() + "=" + value);
         }
         return args;
     }
 
-    private static String value(Pod pod, Container container, EnvVar env) {
+    private static String value(Pod pod, Container container, EnvVar env, Map<String, String> definedBefore) {
         if (env.getValueFrom() == null) {
-            return Objects.requireNonNullElse(env.getValue(), "");
+            return KubeletEnv.expand(Objects.requireNonNullElse(env.getValue(), ""), definedBefore);
         }
         String field = env.getValueFrom().getFieldRef() == null
                 ? null
