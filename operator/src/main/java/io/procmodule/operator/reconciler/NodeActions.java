@@ -49,7 +49,12 @@ class NodeActions {
         for (String node : plan.toLabel()) {
             isolated(failures, () -> {
                 editNode(node, n -> withLabel(n, label, agent.moduleName()));
-                LOG.info("{}: labelled node {} {}={} (agent pod running there)", name, node, label, agent.moduleName());
+                LOG.info(
+                        "{}: labelled node {} {}={} (selected; its agent may start)",
+                        name,
+                        node,
+                        label,
+                        agent.moduleName());
             });
         }
         for (String node : plan.createUnloadPodOn()) {

@@ -17,10 +17,12 @@ import java.util.stream.Collectors;
 
 /**
  * Pure decision of what to do about node labels and unload pods. A node label
- * {@code procmodule.io/<name>} marks a node that may carry the module; it is set when an agent pod
- * runs there and removed only once an unload pod confirmed (or the wait was abandoned).
+ * {@code procmodule.io/<name>} marks a node that may carry the module. It is written before an agent
+ * can run there (the DaemonSet selects only labelled nodes), so every node where an agent may have
+ * loaded the module is on record even if the operator was down meanwhile; it is removed only once an
+ * unload pod confirmed (or the wait was abandoned).
  *
- * @param toLabel desired nodes running an agent pod that are not labelled yet
+ * @param toLabel desired nodes that are not labelled yet
  * @param unloadNodes labelled nodes that must lose the module (existing nodes only: a deleted node has
  *     nothing to unload)
  * @param createUnloadPodOn unload nodes without an unload pod
@@ -83,13 +85,7 @@ public record NodePlan(
                         && n.getMetadata().getLabels().containsKey(label))
                 .map(n -> n.getMetadata().getName())
                 .collect(Collectors.toSet());
-        Set<String> withAgent = in.observed().agentPods().stream()
-                .map(p -> p.getSpec() == null ? null : p.getSpec().getNodeName())
-                .filter(n -> n != null && byName.containsKey(n))
-                .collect(Collectors.toSet());
-
-        Set<String> toLabel = new TreeSet<>(withAgent);
-        toLabel.retainAll(desired);
+        Set<String> toLabel = new TreeSet<>(desired);
         toLabel.removeAll(labelled);
 
         // The label, not the agent pod, decides: agent pods can outlive their DaemonSet (a node that is

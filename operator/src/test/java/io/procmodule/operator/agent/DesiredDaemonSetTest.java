@@ -76,7 +76,9 @@ class DesiredDaemonSetTest {
                         .getStrVal())
                 .isEqualTo("25%");
         var podSpec = ds.getSpec().getTemplate().getSpec();
-        assertThat(podSpec.getNodeSelector()).isEqualTo(Map.of("kubernetes.io/os", "linux"));
+        // The spec's selector, and only nodes the operator recorded first.
+        assertThat(podSpec.getNodeSelector())
+                .isEqualTo(Map.of("kubernetes.io/os", "linux", "procmodule.io/hello", "hello_proc_my_entry_v2"));
         assertThat(podSpec.getTolerations()).extracting(Toleration::getKey).containsExactly("dedicated");
         assertThat(ds.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry(

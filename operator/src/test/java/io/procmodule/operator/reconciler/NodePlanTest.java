@@ -39,7 +39,7 @@ class NodePlanTest {
     }
 
     @Test
-    void labelsDesiredNodesWhereAnAgentPodRuns() {
+    void labelsEveryDesiredNodeBeforeAnAgentRunsThere() {
         Node a = node("a", "6.1");
         Node b = labelled("b");
         Node c = node("c", "6.1");
@@ -50,7 +50,7 @@ class NodePlanTest {
                 new ClusterSnapshot(List.of(a, b, c), List.of(pod("a", null, NOW), pod("b", null, NOW)), List.of()),
                 NOW,
                 TIMEOUT));
-        assertThat(plan.toLabel()).containsExactly("a");
+        assertThat(plan.toLabel()).containsExactly("a", "c");
         assertThat(plan.unloadNodes()).isEmpty();
         assertThat(plan.nothingToUnload()).isTrue();
     }

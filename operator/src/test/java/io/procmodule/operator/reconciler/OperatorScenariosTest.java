@@ -102,8 +102,7 @@ class OperatorScenariosTest {
     void podsProgressToVerifiedAndReady() {
         startOperator();
         create(procModule("hello"));
-        awaitDaemonSet("hello");
-        daemonSets.sync();
+        placeAgents("hello");
 
         kubelet.report("hello", "node-a", PodStatuses.agentBuilding());
         kubelet.report("hello", "node-b", PodStatuses.agentLoading());
@@ -142,8 +141,7 @@ class OperatorScenariosTest {
     void failedNodeMakesTheResourceDegradedWithTheAgentsReason() {
         startOperator();
         create(procModule("hello"));
-        awaitDaemonSet("hello");
-        daemonSets.sync();
+        placeAgents("hello");
         kubelet.report("hello", "node-a", PodStatuses.agentVerified("Loaded"));
         kubelet.report(
                 "hello",
@@ -172,8 +170,7 @@ class OperatorScenariosTest {
     void specChangeUpdatesTheDaemonSetAndOldPodsStopCounting() {
         startOperator();
         create(procModule("hello"));
-        String oldHash = DesiredDaemonSet.configHash(awaitDaemonSet("hello"));
-        daemonSets.sync();
+        String oldHash = DesiredDaemonSet.configHash(placeAgents("hello"));
         kubelet.report("hello", "node-a", PodStatuses.agentVerified("Loaded"));
         kubelet.report("hello", "node-b", PodStatuses.agentVerified("Loaded"));
         awaitStatus("hello", st -> st.getPhase() == Phase.Ready);
@@ -291,8 +288,38 @@ class OperatorScenariosTest {
         assertThat(daemonSet("second")).isNull();
         await().atMost(WAIT).until(() -> eventReasons("second").contains("Conflict"));
 
+        // The first one's module may be loaded on the shared nodes until its unload is confirmed.
         client.resources(ProcModule.class).withName("first").delete();
+        await().atMost(WAIT).until(() -> kubelet.unloadPods("first").size() == 2);
+        assertThat(daemonSet("second")).isNull();
+        kubelet.reportUnload("first", "node-a", PodStatuses.unloadSucceeded("Unloaded"));
+        kubelet.reportUnload("first", "node-b", PodStatuses.unloadSucceeded("Unloaded"));
         awaitDaemonSet("second");
+    }
+
+    @Test
+    void nodesWhereAnAgentMayRunWhileTheOperatorIsDownAreUnloadedOnDelete() {
+        startOperator();
+        create(procModule("hello"));
+        DaemonSet ds = awaitDaemonSet("hello");
+        // Recorded before any agent can start there: the DaemonSet selects labelled nodes only.
+        assertThat(ds.getSpec().getTemplate().getSpec().getNodeSelector())
+                .containsEntry("procmodule.io/hello", "hello_proc");
+        await().atMost(WAIT)
+                .until(() -> nodeLabels("node-a").containsKey("procmodule.io/hello")
+                        && nodeLabels("node-b").containsKey("procmodule.io/hello"));
+
+        operator.close();
+        daemonSets.sync();
+        kubelet.report("hello", "node-a", PodStatuses.agentVerified("Loaded"));
+        kubelet.report("hello", "node-b", PodStatuses.agentVerified("Loaded"));
+        client.resources(ProcModule.class).withName("hello").delete();
+        startOperator();
+
+        await().atMost(WAIT).until(() -> kubelet.unloadPods("hello").size() == 2);
+        kubelet.reportUnload("hello", "node-a", PodStatuses.unloadSucceeded("Unloaded"));
+        kubelet.reportUnload("hello", "node-b", PodStatuses.unloadSucceeded("Unloaded"));
+        await().atMost(WAIT).until(() -> get("hello") == null);
     }
 
     @Test
@@ -432,8 +459,7 @@ class OperatorScenariosTest {
         ProcModule pm = procModule("hello");
         pm.getSpec().setNodeSelector(Map.of("pm", "yes"));
         create(pm);
-        awaitDaemonSet("hello");
-        daemonSets.sync();
+        placeAgents("hello");
         kubelet.report("hello", "node-a", PodStatuses.agentVerified("Loaded"));
         kubelet.report("hello", "node-b", PodStatuses.agentVerified("Loaded"));
         awaitStatus("hello", st -> st.getPhase() == Phase.Ready);
@@ -459,8 +485,7 @@ class OperatorScenariosTest {
     void restartMidRolloutConvergesWithoutDuplicates() {
         startOperator();
         create(procModule("hello"));
-        awaitDaemonSet("hello");
-        daemonSets.sync();
+        placeAgents("hello");
         kubelet.report("hello", "node-a", PodStatuses.agentBuilding());
         awaitStatus("hello", st -> states(st).get("node-a") == NodeState.Building);
 
@@ -487,8 +512,7 @@ class OperatorScenariosTest {
 
     void verifiedOnBothNodes(String name) {
         create(procModule(name));
-        awaitDaemonSet(name);
-        daemonSets.sync();
+        placeAgents(name);
         kubelet.report(name, "node-a", PodStatuses.agentVerified("Loaded"));
         kubelet.report(name, "node-b", PodStatuses.agentVerified("Loaded"));
         awaitStatus(name, st -> st.getPhase() == Phase.Ready);
@@ -531,6 +555,24 @@ class OperatorScenariosTest {
 
     DaemonSet awaitDaemonSet(String name) {
         return await().atMost(WAIT).until(() -> daemonSet(name), ds -> ds != null);
+    }
+
+    /**
+     * Once the operator has labelled every node its selector matches (the DaemonSet selects only
+     * labelled nodes), lets the DaemonSet-controller stand-in create the agent pods.
+     */
+    DaemonSet placeAgents(String name) {
+        DaemonSet ds = awaitDaemonSet(name);
+        String label = AgentLabels.nodeLabel(name);
+        Map<String, String> selector =
+                new java.util.HashMap<>(ds.getSpec().getTemplate().getSpec().getNodeSelector());
+        selector.remove(label);
+        await().atMost(WAIT)
+                .until(() -> client.nodes().list().getItems().stream()
+                        .filter(n -> n.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+                        .allMatch(n -> n.getMetadata().getLabels().containsKey(label)));
+        daemonSets.sync();
+        return ds;
     }
 
     Map<String, String> nodeLabels(String node) {
