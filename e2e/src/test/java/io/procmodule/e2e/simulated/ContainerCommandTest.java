@@ -22,4 +22,13 @@ class ContainerCommandTest {
         assertThat(ContainerCommand.of(pod, unload).podRunArguments())
                 .containsSubsequence("--env", AgentConfig.ENV_MESSAGE + "=" + message);
     }
+
+    @Test
+    void containersRunWithExactlyTheirTemplatesCapabilities() {
+        ProcModule pm = Sample.resource("caps");
+        Pod pod = DesiredUnloadPod.render(pm, "procmodule-system", AgentConfig.of(pm, "agent:test"), "node-a");
+        assertThat(ContainerCommand.of(pod, pod.getSpec().getContainers().get(0))
+                        .podRunArguments())
+                .containsSubsequence("--caps", "sys_module,syslog");
+    }
 }
