@@ -158,7 +158,9 @@ class CrdOnApiServerTest {
         assertThat(explained)
                 .contains(specProperties().keySet().stream()
                         .map(f -> "  " + f + "\t")
-                        .toList());
+                        .toList())
+                .doesNotContain("<no description>");
+        assertThat(controlPlane.kubectlOrThrow("explain", "procmodule.status")).doesNotContain("<no description>");
     }
 
     private CustomResourceDefinition shippedCrd() {
