@@ -174,8 +174,11 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
      * from ({@code updateStatusAndCacheResource}: retried on conflict, result put into the cache),
      * then {@code noUpdate()}. Why not {@code UpdateControl.patchStatus}: with server-side apply off
      * (see ProcModuleOperator) it sends a JSON Patch diffed against a possibly stale cached object and
-     * without a resourceVersion, which can duplicate entries of the nodes list. Nothing is written when
-     * the status is unchanged.
+     * without a resourceVersion, which can duplicate entries of the nodes list. Server-side apply would
+     * be correct too, but is not simpler: the PUT needs no field manager and no list-map keys. On the
+     * real API server, two operators writing at once while the spec changes get many 409s and every
+     * stored status stays consistent (e2e StatusWritesOnApiServerTest). Nothing is written when the
+     * status is unchanged.
      */
     private void report(
             ProcModule pm, Context<ProcModule> ctx, ClusterSnapshot observed, Decision decision, Instant now) {
