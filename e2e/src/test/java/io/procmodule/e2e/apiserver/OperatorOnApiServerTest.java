@@ -20,8 +20,10 @@ import io.procmodule.operator.OperatorConfig;
 import io.procmodule.operator.ProcModuleOperator;
 import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.agent.DesiredUnloadPod;
+import io.procmodule.operator.api.Phase;
 import io.procmodule.operator.api.ProcModule;
 import io.procmodule.operator.api.ProcModuleStatus;
+import io.procmodule.operator.status.Mode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -304,6 +306,100 @@ class OperatorOnApiServerTest {
 
     @Test
     @Order(8)
+    void aSpecOnlyTheOperatorCanJudgeIsRefusedOnTheResourceAndNothingIsCreated() {
+        // Label-key syntax is not in the CRD (no CEL rule over map keys fits the cost budget).
+        ProcModule invalid = Sample.resource("e2e-invalid", "invalid_entry", "x");
+        invalid.getSpec().setNodeSelector(Map.of("bad key!", "x"));
+        admin.resource(invalid).create();
+        ProcModuleStatus status = await("InvalidSpec on the resource")
+                .atMost(STEP)
+                .until(
+                        () -> admin.resources(ProcModule.class)
+                                .withName("e2e-invalid")
+                                .get()
+                                .getStatus(),
+                        s -> s != null
+                                && s.condition(ProcModuleStatus.CONDITION_READY)
+                                        .map(c -> Mode.Blocked.INVALID_SPEC.equals(c.getReason()))
+                                        .orElse(false));
+        assertThat(status.getPhase()).isEqualTo(Phase.Failed);
+        assertThat(status.condition(ProcModuleStatus.CONDITION_READY)
+                        .orElseThrow()
+                        .getMessage())
+                .contains("bad key!");
+        assertThat(controlPlane.kubectlOrThrow("describe", "procmodule", "e2e-invalid"))
+                .contains(Mode.Blocked.INVALID_SPEC);
+        assertThat(daemonSetOf("e2e-invalid")).isNull();
+        controlPlane.kubectlOrThrow("delete", "procmodule", "e2e-invalid", "--timeout=" + STEP.toSeconds() + "s");
+    }
+
+    @Test
+    @Order(9)
+    void aSecondResourceForTheSameModuleWaitsUntilTheFirstIsUnloaded() {
+        admin.resource(Sample.resource("e2e-first", "shared_entry", "first")).create();
+        awaitReady("e2e-first");
+        admin.resource(Sample.resource("e2e-second", "shared_entry", "second")).create();
+        ProcModuleStatus conflicted = await("Conflict on the younger resource")
+                .atMost(STEP)
+                .until(
+                        () -> admin.resources(ProcModule.class)
+                                .withName("e2e-second")
+                                .get()
+                                .getStatus(),
+                        s -> s != null
+                                && s.condition(ProcModuleStatus.CONDITION_READY)
+                                        .map(c -> Mode.Blocked.CONFLICT.equals(c.getReason()))
+                                        .orElse(false));
+        assertThat(conflicted
+                        .condition(ProcModuleStatus.CONDITION_READY)
+                        .orElseThrow()
+                        .getMessage())
+                .contains("ProcModule e2e-first");
+        assertThat(daemonSetOf("e2e-second")).isNull();
+
+        controlPlane.kubectlOrThrow("delete", "procmodule", "e2e-first", "--timeout=" + STEP.toSeconds() + "s");
+        awaitReady("e2e-second");
+        assertThat(daemonSetOf("e2e-second")).isNotNull();
+        controlPlane.kubectlOrThrow("delete", "procmodule", "e2e-second", "--timeout=" + STEP.toSeconds() + "s");
+    }
+
+    @Test
+    @Order(10)
+    void anOperatorRestartedMidRolloutConvergesWithoutDuplicates() {
+        Instant since = Instant.now();
+        admin.resource(Sample.resource("e2e-restart", "restart_entry", "restart"))
+                .create();
+        await("the DaemonSet").atMost(STEP).until(() -> daemonSetOf("e2e-restart") != null);
+        stopInProcessOperator();
+        // The pods roll out while no operator watches.
+        await("agent pods verified while the operator is down")
+                .atMost(STEP)
+                .until(() -> admin
+                                .pods()
+                                .inNamespace(NAMESPACE)
+                                .withLabel(AgentLabels.INSTANCE, "e2e-restart")
+                                .withLabel(AgentLabels.COMPONENT, AgentLabels.COMPONENT_AGENT)
+                                .list()
+                                .getItems()
+                                .stream()
+                                .filter(p -> p.getStatus() != null
+                                        && "Running".equals(p.getStatus().getPhase()))
+                                .count()
+                        == NODES.size());
+        startInProcessOperator(controlPlane);
+        awaitReady("e2e-restart");
+        assertThat(AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER))
+                .as("DaemonSets created for e2e-restart before and after the restart")
+                .filteredOn(r -> r.received().isAfter(since)
+                        && r.verb().equals("create")
+                        && r.resource().equals("daemonsets")
+                        && r.code() == 201)
+                .hasSize(1);
+        controlPlane.kubectlOrThrow("delete", "procmodule", "e2e-restart", "--timeout=" + STEP.toSeconds() + "s");
+    }
+
+    @Test
+    @Order(11)
     void aSecondOperatorTakesOverWhenTheLeaderDiesAndNothingIsDoneTwice() {
         stopInProcessOperator();
         Instant since = Instant.now();
@@ -361,7 +457,7 @@ class OperatorOnApiServerTest {
     }
 
     @Test
-    @Order(9)
+    @Order(12)
     void theRealAuthorizerAllowedEveryCallTheOperatorMade() {
         List<AuditLog.Request> requests = AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER);
         assertThat(requests).as("requests by " + OPERATOR_USER).hasSizeGreaterThan(10);
@@ -369,7 +465,7 @@ class OperatorOnApiServerTest {
     }
 
     @Test
-    @Order(10)
+    @Order(13)
     void everyGrantOfTheShippedRbacWasUsedInItsNarrowestScope() {
         Set<ApiAccess> used = AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER).stream()
                 .filter(r -> r.resource() != null && !SELF_REVIEWS.contains(r.resource()))
@@ -401,6 +497,19 @@ class OperatorOnApiServerTest {
                                 .withName(LEASE)
                                 .get(),
                         l -> l != null && operator.podName().equals(l.getSpec().getHolderIdentity()));
+    }
+
+    private void awaitReady(String name) {
+        controlPlane.kubectlOrThrow(
+                "wait", "--for=condition=Ready", "procmodule/" + name, "--timeout=" + STEP.toSeconds() + "s");
+    }
+
+    private DaemonSet daemonSetOf(String name) {
+        return admin.apps()
+                .daemonSets()
+                .inNamespace(NAMESPACE)
+                .withName(AgentLabels.daemonSetName(name))
+                .get();
     }
 
     private void awaitReadyAtGeneration(long generation) {
