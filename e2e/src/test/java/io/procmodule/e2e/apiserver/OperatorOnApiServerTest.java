@@ -311,17 +311,7 @@ class OperatorOnApiServerTest {
         ProcModule invalid = Sample.resource("e2e-invalid", "invalid_entry", "x");
         invalid.getSpec().setNodeSelector(Map.of("bad key!", "x"));
         admin.resource(invalid).create();
-        ProcModuleStatus status = await("InvalidSpec on the resource")
-                .atMost(STEP)
-                .until(
-                        () -> admin.resources(ProcModule.class)
-                                .withName("e2e-invalid")
-                                .get()
-                                .getStatus(),
-                        s -> s != null
-                                && s.condition(ProcModuleStatus.CONDITION_READY)
-                                        .map(c -> Mode.Blocked.INVALID_SPEC.equals(c.getReason()))
-                                        .orElse(false));
+        ProcModuleStatus status = awaitReadyReason("e2e-invalid", Mode.Blocked.INVALID_SPEC);
         assertThat(status.getPhase()).isEqualTo(Phase.Failed);
         assertThat(status.condition(ProcModuleStatus.CONDITION_READY)
                         .orElseThrow()
@@ -339,17 +329,7 @@ class OperatorOnApiServerTest {
         admin.resource(Sample.resource("e2e-first", "shared_entry", "first")).create();
         awaitReady("e2e-first");
         admin.resource(Sample.resource("e2e-second", "shared_entry", "second")).create();
-        ProcModuleStatus conflicted = await("Conflict on the younger resource")
-                .atMost(STEP)
-                .until(
-                        () -> admin.resources(ProcModule.class)
-                                .withName("e2e-second")
-                                .get()
-                                .getStatus(),
-                        s -> s != null
-                                && s.condition(ProcModuleStatus.CONDITION_READY)
-                                        .map(c -> Mode.Blocked.CONFLICT.equals(c.getReason()))
-                                        .orElse(false));
+        ProcModuleStatus conflicted = awaitReadyReason("e2e-second", Mode.Blocked.CONFLICT);
         assertThat(conflicted
                         .condition(ProcModuleStatus.CONDITION_READY)
                         .orElseThrow()
@@ -502,6 +482,20 @@ class OperatorOnApiServerTest {
     private void awaitReady(String name) {
         controlPlane.kubectlOrThrow(
                 "wait", "--for=condition=Ready", "procmodule/" + name, "--timeout=" + STEP.toSeconds() + "s");
+    }
+
+    private ProcModuleStatus awaitReadyReason(String name, String reason) {
+        return await(reason + " on " + name)
+                .atMost(STEP)
+                .until(
+                        () -> admin.resources(ProcModule.class)
+                                .withName(name)
+                                .get()
+                                .getStatus(),
+                        s -> s != null
+                                && s.condition(ProcModuleStatus.CONDITION_READY)
+                                        .map(c -> reason.equals(c.getReason()))
+                                        .orElse(false));
     }
 
     private DaemonSet daemonSetOf(String name) {
