@@ -44,6 +44,7 @@ final class KubeletStandIn implements AutoCloseable {
     private final KubernetesClient client;
     private final ScheduledExecutorService loop;
     private volatile boolean holdUnloads;
+    private volatile PodStatus agentOutcome;
 
     private KubeletStandIn(String name, KubernetesClient client) {
         this.name = name;
@@ -69,6 +70,14 @@ final class KubeletStandIn implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    /**
+     * From now on, agent pods that start on this node end as {@code status} (e.g. a failed build)
+     * instead of verified; null restores success.
+     */
+    void agentOutcome(PodStatus status) {
+        agentOutcome = status;
     }
 
     /** While held, unload pods stay Pending, as on a node that is slow to run them. */
@@ -166,7 +175,7 @@ final class KubeletStandIn implements AutoCloseable {
                             "{}: pod {} stopped and removed",
                             name,
                             pod.getMetadata().getName());
-                } else if (pod.getStatus() == null || !isStarted(pod.getStatus())) {
+                } else if (pod.getStatus() == null || !isStarted(pod.getStatus()) && !hasFailedContainer(pod)) {
                     String component = pod.getMetadata().getLabels() == null
                             ? null
                             : pod.getMetadata().getLabels().get(AgentLabels.COMPONENT);
@@ -186,15 +195,31 @@ final class KubeletStandIn implements AutoCloseable {
         }
     }
 
+    /** A pod this node already failed stays as reported (a real kubelet would back off and retry). */
+    private static boolean hasFailedContainer(Pod pod) {
+        return pod.getStatus().getInitContainerStatuses() != null
+                && pod.getStatus().getInitContainerStatuses().stream()
+                        .anyMatch(c ->
+                                c.getLastState() != null && c.getLastState().getTerminated() != null
+                                        || c.getState() != null
+                                                && c.getState().getTerminated() != null
+                                                && c.getState().getTerminated().getExitCode() != 0);
+    }
+
     private static boolean isStarted(PodStatus status) {
         return "Running".equals(status.getPhase())
                 || "Succeeded".equals(status.getPhase())
                 || "Failed".equals(status.getPhase());
     }
 
-    /** The agent's verified status, keeping what the scheduler wrote (PodScheduled). */
-    private static PodStatus verified(Pod pod) {
-        return keepingScheduled(pod, PodStatuses.agentVerified("Loaded"));
+    /** The agent's outcome (verified unless set), keeping what the scheduler wrote (PodScheduled). */
+    private PodStatus verified(Pod pod) {
+        PodStatus outcome = agentOutcome;
+        return keepingScheduled(
+                pod,
+                outcome == null
+                        ? PodStatuses.agentVerified("Loaded")
+                        : client.getKubernetesSerialization().clone(outcome));
     }
 
     private static PodStatus unloaded(Pod pod) {

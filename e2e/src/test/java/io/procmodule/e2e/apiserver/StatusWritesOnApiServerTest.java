@@ -91,6 +91,12 @@ class StatusWritesOnApiServerTest {
         }
     }
 
+    @AfterAll
+    static void removeNodes(ControlPlane controlPlane) {
+        // Later test classes select every node: these must not linger without a kubelet.
+        NODES.forEach(n -> controlPlane.admin().nodes().withName(n).delete());
+    }
+
     @Test
     void concurrentWritersAndStaleCachesNeitherLoseNorDuplicateStatusEntries() {
         List<ProcModuleStatus> stored = new CopyOnWriteArrayList<>();

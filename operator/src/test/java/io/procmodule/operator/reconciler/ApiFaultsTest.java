@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -35,6 +36,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,8 +44,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every write the operator makes, refused twice with each kind of API fault, then allowed: the
  * resource still becomes Ready and is deleted with every node unloaded, the status is not rewritten
- * in a loop, and nothing (DaemonSet, unload pod, event) is created twice. The mock server is the
- * tool here because a real API server cannot fail a chosen call on demand.
+ * in a loop, and nothing (DaemonSet, unload pod, event) is created twice. And faults that never
+ * clear: they show on the resource, time out per node, and never hold up another node. The mock
+ * server is the tool here because a real API server cannot fail a chosen call on demand; every
+ * other behaviour is tested on the real API server (e2e apiserver package).
  */
 @EnableKubernetesMockClient(crud = true)
 class ApiFaultsTest {
@@ -147,9 +151,7 @@ class ApiFaultsTest {
         if (!call.duringDeletion) {
             inject(call, fault);
         }
-        operator = RunningOperator.start(
-                operatorClient,
-                OperatorConfig.defaults().withNamespace(NS).withRecheckInterval(Duration.ofMillis(300)));
+        startOperator(OperatorConfig.defaults().withNamespace(NS).withRecheckInterval(Duration.ofMillis(300)));
         client.resource(procModule()).create();
 
         placeAgents();
@@ -188,6 +190,87 @@ class ApiFaultsTest {
                 .hasSize(2);
     }
 
+    // --- faults that never clear
+
+    @Test
+    void aRefusedDaemonSetReachesTheStatusAndOneEvent() {
+        server.expect()
+                .post()
+                .withPath(Call.CREATE_DAEMONSET.path)
+                .andReturn(403, refusal(403, "daemonsets.apps is forbidden: exceeded quota"))
+                .always();
+        startOperator(OperatorConfig.defaults().withNamespace(NS));
+        client.resource(procModule()).create();
+
+        awaitStatus(st -> st.condition("Degraded")
+                .filter(c -> "ApiError".equals(c.getReason()))
+                .isPresent());
+        ProcModuleStatus s = get().getStatus();
+        assertThat(s.condition("Degraded").orElseThrow().getStatus()).isEqualTo("True");
+        assertThat(s.condition("Degraded").orElseThrow().getMessage()).contains("403", "exceeded quota");
+        await().atMost(WAIT).until(() -> eventReasons().contains("ApiError"));
+        // JOSDK retries (2 s, then 3 s): the retries write no status and record no second event.
+        String resourceVersion = get().getMetadata().getResourceVersion();
+        await().during(Duration.ofSeconds(6))
+                .atMost(WAIT)
+                .until(() -> eventReasons().stream().filter("ApiError"::equals).count() == 1);
+        assertThat(get().getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
+        assertThat(client.apps().daemonSets().inNamespace(NS).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void unloadPodsThatCannotBeCreatedAreAbandonedAfterTheTimeout() {
+        startOperator(OperatorConfig.defaults().withNamespace(NS).withUnloadTimeout(Duration.ofSeconds(2)));
+        client.resource(procModule()).create();
+        awaitLabels();
+        server.expect()
+                .post()
+                .withPath(Call.CREATE_UNLOAD_POD.path)
+                .andReturn(422, refusal(422, "Pod is invalid: spec.tolerations[0].effect"))
+                .always();
+        client.resources(ProcModule.class).withName("hello").delete();
+
+        await().atMost(WAIT).until(() -> get() == null);
+        assertThat(client.v1()
+                        .events()
+                        .inNamespace(EventRecorder.NAMESPACE)
+                        .list()
+                        .getItems())
+                .filteredOn(e -> "UnloadAbandoned".equals(e.getReason()))
+                .extracting(Event::getMessage)
+                .hasSize(2)
+                .allSatisfy(m -> assertThat(m).contains("no unload pod could be created"));
+        assertThat(client.nodes().withName("node-a").get().getMetadata().getLabels())
+                .doesNotContainKey(AgentLabels.nodeLabel("hello"));
+    }
+
+    @Test
+    void oneNodesRefusedCallDoesNotBlockAnothersConfirmation() {
+        startOperator(OperatorConfig.defaults().withNamespace(NS));
+        client.resource(procModule()).create();
+        awaitLabels();
+        client.resources(ProcModule.class).withName("hello").delete();
+        await().atMost(WAIT).until(() -> kubelet.unloadPods("hello").size() == 2);
+        server.expect()
+                .patch()
+                .withPath(Call.LABEL_NODE.path)
+                .andReturn(403, refusal(403, "nodes \"node-a\" is forbidden"))
+                .always();
+        kubelet.reportUnload("hello", "node-a", PodStatuses.unloadSucceeded("Unloaded"));
+        kubelet.reportUnload("hello", "node-b", PodStatuses.unloadSucceeded("Unloaded"));
+
+        await().atMost(WAIT)
+                .until(() -> !client.nodes()
+                        .withName("node-b")
+                        .get()
+                        .getMetadata()
+                        .getLabels()
+                        .containsKey(AgentLabels.nodeLabel("hello")));
+        assertThat(client.nodes().withName("node-a").get().getMetadata().getLabels())
+                .containsKey(AgentLabels.nodeLabel("hello"));
+        assertThat(get()).as("node-a is not confirmed: the finalizer stays").isNotNull();
+    }
+
     // --- the fault
 
     private final List<RecordedRequest> requests = new ArrayList<>();
@@ -203,16 +286,15 @@ class ApiFaultsTest {
             method.delay(REQUEST_TIMEOUT_MS * 2L, TimeUnit.MILLISECONDS);
         }
         TimesOnceableOrHttpHeaderable<Void> reply = method.withPath(call.path)
-                .andReturn(
-                        fault.code,
-                        new StatusBuilder()
-                                .withCode(fault.code)
-                                .withMessage("injected " + fault + " on " + call)
-                                .build());
+                .andReturn(fault.code, refusal(fault.code, "injected " + fault + " on " + call));
         if (fault == Fault.TOO_MANY_REQUESTS) {
             reply = reply.withHeader("Retry-After", "1");
         }
         reply.times(2);
+    }
+
+    private static Status refusal(int code, String message) {
+        return new StatusBuilder().withCode(code).withMessage(message).build();
     }
 
     private long faultsServed(Call call) throws InterruptedException {
@@ -231,6 +313,24 @@ class ApiFaultsTest {
     }
 
     // --- the flow
+
+    private void startOperator(OperatorConfig config) {
+        operator = RunningOperator.start(operatorClient, config);
+    }
+
+    /** The operator labels every selected node before any agent may run there. */
+    private void awaitLabels() {
+        await().atMost(WAIT)
+                .until(() -> client.nodes().list().getItems().stream()
+                        .allMatch(n -> n.getMetadata().getLabels().containsKey(AgentLabels.nodeLabel("hello"))));
+    }
+
+    private List<String> eventReasons() {
+        return client.v1().events().inNamespace(EventRecorder.NAMESPACE).list().getItems().stream()
+                .filter(e -> "hello".equals(e.getInvolvedObject().getName()))
+                .map(Event::getReason)
+                .toList();
+    }
 
     private void placeAgents() {
         await().atMost(WAIT)
