@@ -19,7 +19,7 @@ public record OperatorConfig(
         Duration recheckInterval) {
 
     public static final String DEFAULT_NAMESPACE = "procmodule-system";
-    public static final String DEFAULT_AGENT_IMAGE = "procmodule/agent:0.1.0";
+    public static final String DEFAULT_AGENT_IMAGE = "localhost/procmodule/agent:0.1.0";
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final Duration DEFAULT_UNLOAD_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(10);

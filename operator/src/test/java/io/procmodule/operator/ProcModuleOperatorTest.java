@@ -25,7 +25,7 @@ class ProcModuleOperatorTest {
     void configurationComesFromTheEnvironment() {
         OperatorConfig defaults = OperatorConfig.fromEnv(Map.of());
         assertThat(defaults.namespace()).isEqualTo("procmodule-system");
-        assertThat(defaults.agentImage()).isEqualTo("procmodule/agent:0.1.0");
+        assertThat(defaults.agentImage()).isEqualTo("localhost/procmodule/agent:0.1.0");
         assertThat(defaults.leaderElection()).isFalse();
         assertThat(defaults.httpPort()).isEqualTo(8080);
         assertThat(defaults.unloadTimeout()).isEqualTo(Duration.ofMinutes(5));

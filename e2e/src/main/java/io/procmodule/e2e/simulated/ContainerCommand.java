@@ -3,15 +3,21 @@ package io.procmodule.e2e.simulated;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.procmodule.operator.testing.KubeletEnv;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * A pod's container as {@code pm-pod-run} arguments: hostPath volume mounts at their mount paths
- * (read-only when the mount says so), the environment with downward-API fields resolved, then
+ * (read-only when the mount says so), the environment with downward-API fields resolved and values
+ * expanded as the kubelet does ({@code $(VAR)}, {@code $$}), the container's capabilities, then
  * {@code --} and command + args. The agent's pods use nothing else; anything else is refused
  * loudly rather than silently ignored.
  */
@@ -53,16 +59,37 @@ record ContainerCommand(String name, List<String> podRunArguments) {
             args.add(volume.getHostPath().getPath() + ":" + mount.getMountPath()
                     + (Boolean.TRUE.equals(mount.getReadOnly()) ? ":ro" : ""));
         }
+        args.addAll(privileges(container));
+        Map<String, String> defined = new HashMap<>();
         for (EnvVar env : nullToEmpty(container.getEnv())) {
+            String value = value(pod, container, env, defined);
+            defined.put(env.getName(), value);
             args.add("--env");
-            args.add(env.getName() + "=" + value(pod, container, env));
+            args.add(env.getName() + "=" + value);
         }
         return args;
     }
 
-    private static String value(Pod pod, Container container, EnvVar env) {
+    /** Privileged: every capability; otherwise exactly the added ones (the templates drop ALL). */
+    private static List<String> privileges(Container container) {
+        SecurityContext context = container.getSecurityContext();
+        if (context != null && Boolean.TRUE.equals(context.getPrivileged())) {
+            return List.of();
+        }
+        if (context == null
+                || context.getCapabilities() == null
+                || !nullToEmpty(context.getCapabilities().getDrop()).contains("ALL")) {
+            throw unsupported(container, "capabilities other than drop ALL (+ add)");
+        }
+        return List.of(
+                "--caps",
+                String.join(",", nullToEmpty(context.getCapabilities().getAdd()))
+                        .toLowerCase(Locale.ROOT));
+    }
+
+    private static String value(Pod pod, Container container, EnvVar env, Map<String, String> definedBefore) {
         if (env.getValueFrom() == null) {
-            return Objects.requireNonNullElse(env.getValue(), "");
+            return KubeletEnv.expand(Objects.requireNonNullElse(env.getValue(), ""), definedBefore);
         }
         String field = env.getValueFrom().getFieldRef() == null
                 ? null

@@ -16,6 +16,9 @@ import io.procmodule.e2e.scenarios.Sample;
 import io.procmodule.operator.api.ProcModule;
 import io.procmodule.operator.api.ProcModuleSpec;
 import io.procmodule.operator.api.Rollout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -25,9 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * What only a real API server can show about the CRD: it is accepted (every CEL rule compiles),
- * the server itself rejects invalid resources and changes of the immutable entryName, applies the
- * schema's defaults on create, and the real kubectl explains the type. No operator runs here.
+ * What only a real API server can show about the CRD: it is accepted (every CEL rule compiles), the
+ * shipped sample is valid and already spells out every default, the server itself rejects invalid
+ * resources, unknown fields and changes of the immutable entryName, applies the schema's defaults on
+ * create, and the real kubectl explains the type. No operator runs here.
  */
 @ExtendWith(WithControlPlane.class)
 class CrdOnApiServerTest {
@@ -69,6 +73,33 @@ class CrdOnApiServerTest {
                 .isEqualTo(ruleCount(
                         shippedCrd().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema()))
                 .isPositive();
+    }
+
+    @Test
+    void theSampleIsAcceptedAndSpellsOutEveryDefault() {
+        // Created without the Java types, so nothing but the server can add or drop a field.
+        Map<String, Object> sampleSpec = sampleSpec();
+        assertThat(createRaw("e2e-sample", sampleSpec)).isEqualTo(sampleSpec);
+        // ...and the defaults are the ones the operator assumes for objects that were never defaulted.
+        assertThat(admin.getKubernetesSerialization()
+                        .convertValue(Sample.fromFile().getSpec(), Map.class))
+                .isEqualTo(admin.getKubernetesSerialization().convertValue(new ProcModuleSpec(), Map.class));
+    }
+
+    @Test
+    void kubectlRefusesUnknownFieldsAndWrongTypes() throws IOException {
+        Path typo = controlPlane.dir().resolve("typo.yaml");
+        Files.writeString(typo, RepoFiles.read(Sample.PATH).replace("  message:", "  mesage:"));
+        assertThat(controlPlane.kubectl("apply", "--dry-run=server", "-f", typo.toString()))
+                .satisfies(r -> assertThat(r.exitCode()).isNotZero())
+                .satisfies(r -> assertThat(r.stderr()).contains("unknown field \"spec.mesage\""));
+
+        Path wrongType = controlPlane.dir().resolve("wrong-type.yaml");
+        Files.writeString(
+                wrongType, RepoFiles.read(Sample.PATH).replace("nodeSelector: {}", "nodeSelector: {zone: 1}"));
+        assertThat(controlPlane.kubectl("apply", "--dry-run=server", "-f", wrongType.toString()))
+                .satisfies(r -> assertThat(r.exitCode()).isNotZero())
+                .satisfies(r -> assertThat(r.stderr()).contains("spec.nodeSelector.zone", "string"));
     }
 
     @Test
@@ -127,7 +158,9 @@ class CrdOnApiServerTest {
         assertThat(explained)
                 .contains(specProperties().keySet().stream()
                         .map(f -> "  " + f + "\t")
-                        .toList());
+                        .toList())
+                .doesNotContain("<no description>");
+        assertThat(controlPlane.kubectlOrThrow("explain", "procmodule.status")).doesNotContain("<no description>");
     }
 
     private CustomResourceDefinition shippedCrd() {
@@ -144,6 +177,14 @@ class CrdOnApiServerTest {
                 .getProperties()
                 .get("spec")
                 .getProperties();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> sampleSpec() {
+        return (Map<String, Object>) admin.getKubernetesSerialization()
+                .unmarshal(RepoFiles.read(Sample.PATH), GenericKubernetesResource.class)
+                .getAdditionalProperties()
+                .get("spec");
     }
 
     @SuppressWarnings("unchecked")

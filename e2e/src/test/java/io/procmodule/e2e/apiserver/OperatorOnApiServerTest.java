@@ -8,7 +8,8 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.procmodule.e2e.RepoFiles;
 import io.procmodule.e2e.rbac.ApiAccess;
 import io.procmodule.e2e.rbac.DeploymentEnv;
@@ -63,6 +64,7 @@ class OperatorOnApiServerTest {
     private static List<KubeletStandIn> kubelets;
     private static KubernetesClient operatorClient;
     private static Operator operator;
+    private static PrometheusMeterRegistry metrics;
 
     private final ControlPlane controlPlane;
     private final KubernetesClient admin;
@@ -89,7 +91,7 @@ class OperatorOnApiServerTest {
         operator = ProcModuleOperator.create(
                 operatorClient,
                 OperatorConfig.fromEnv(env).withRecheckInterval(Duration.ofSeconds(1)),
-                new SimpleMeterRegistry());
+                metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         operator.start();
     }
 
@@ -155,6 +157,20 @@ class OperatorOnApiServerTest {
                 .anySatisfy(row -> assertThat(row.subList(0, 4))
                         .containsExactly(
                                 Sample.NAME, pm.getSpec().getEntryName(), NODES.size() + "/" + NODES.size(), "Ready"));
+    }
+
+    @Test
+    @Order(3)
+    void metricsNameNoResourceNodeMessageOrCredential() {
+        ProcModule pm = admin.resources(ProcModule.class).withName(Sample.NAME).get();
+        String scraped = metrics.scrape();
+        assertThat(scraped).contains("operator_sdk");
+        // /metrics is served without authentication to whoever reaches the pod.
+        assertThat(scraped)
+                .doesNotContain(
+                        Sample.NAME, pm.getSpec().getEntryName(), pm.getSpec().getMessage())
+                .doesNotContain(NODES)
+                .doesNotContain(operatorClient.getConfiguration().getAutoOAuthToken());
     }
 
     @Test

@@ -3,9 +3,10 @@ package io.procmodule.e2e.offline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.procmodule.e2e.RepoFiles;
+import io.procmodule.e2e.rbac.DeploymentEnv;
+import io.procmodule.operator.OperatorConfig;
 import io.procmodule.operator.ProcModuleOperator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,9 +22,10 @@ import org.junit.jupiter.api.Test;
  * (kind has no registry: a tag that was not loaded means ImagePullBackOff).
  */
 class ImagesTest {
-    private static final String OPERATOR_IMAGE = "procmodule/operator:0.1.0";
-    private static final String AGENT_IMAGE = "procmodule/agent:0.1.0";
-    private static final Pattern ANY_PROJECT_IMAGE = Pattern.compile("procmodule/(operator|agent):[A-Za-z0-9._-]+");
+    private static final String OPERATOR_IMAGE = "localhost/procmodule/operator:0.1.0";
+    private static final String AGENT_IMAGE = "localhost/procmodule/agent:0.1.0";
+    private static final Pattern ANY_PROJECT_IMAGE =
+            Pattern.compile("([A-Za-z0-9.-]+(:[0-9]+)?/)?procmodule/(operator|agent):[A-Za-z0-9._-]+");
 
     private static String demo() {
         return RepoFiles.read("hack/demo");
@@ -52,13 +54,37 @@ class ImagesTest {
                 .contains("docker build -f deploy/daemonset/Dockerfile -t \"$AGENT_IMAGE\" .")
                 .contains("kind load docker-image --name \"$cluster\" \"$OPERATOR_IMAGE\" \"$AGENT_IMAGE\"");
 
-        Container operator = operatorContainer();
-        assertThat(operator.getImage()).isEqualTo(OPERATOR_IMAGE);
-        assertThat(operator.getEnv())
-                .filteredOn(e -> e.getName().equals("AGENT_IMAGE"))
-                .singleElement()
-                .extracting(EnvVar::getValue)
-                .isEqualTo(AGENT_IMAGE);
+        assertThat(kustomizedOperatorImage()).isEqualTo(OPERATOR_IMAGE);
+        assertThat(DeploymentEnv.operatorEnv()).containsEntry("AGENT_IMAGE", AGENT_IMAGE);
+        assertThat(OperatorConfig.DEFAULT_AGENT_IMAGE).isEqualTo(AGENT_IMAGE);
+    }
+
+    @Test
+    void everyShippedImageNameIsQualifiedWithARegistry() {
+        // Unqualified, a name resolves to docker.io, where anyone may own the namespace.
+        for (String image : List.of(
+                operatorContainer().getImage(),
+                kustomizedOperatorImage(),
+                DeploymentEnv.operatorEnv().get("AGENT_IMAGE"))) {
+            String first = image.substring(0, image.indexOf('/') < 0 ? 0 : image.indexOf('/'));
+            assertThat(first)
+                    .as(image + ": registry host")
+                    .satisfiesAnyOf(
+                            h -> assertThat(h).isEqualTo("localhost"),
+                            h -> assertThat(h).contains("."),
+                            h -> assertThat(h).contains(":"));
+        }
+    }
+
+    /** The Deployment's image after deploy/kustomization.yaml's {@code images:} rule. */
+    private static String kustomizedOperatorImage() {
+        String image = operatorContainer().getImage();
+        StrictManifestsTest.ImageRule rule = StrictManifestsTest.shippedKustomization().images().stream()
+                .filter(r -> r.name().equals(image))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("deploy/kustomization.yaml has no images: rule for " + image));
+        String name = rule.newName() == null ? image : rule.newName();
+        return rule.digest() != null ? name + "@" + rule.digest() : name + ":" + rule.newTag();
     }
 
     @Test

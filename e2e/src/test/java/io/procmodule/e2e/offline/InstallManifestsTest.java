@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.procmodule.e2e.RepoFiles;
+import io.procmodule.e2e.rbac.DeploymentEnv;
 import io.procmodule.operator.OperatorConfig;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -86,7 +87,9 @@ class InstallManifestsTest {
         assertThat(env.get("POD_NAME").getValueFrom().getFieldRef().getFieldPath())
                 .isEqualTo("metadata.name");
         assertThat(env.get("LEADER_ELECTION").getValue()).isEqualTo("true");
-        assertThat(env.get("AGENT_IMAGE").getValue()).isEqualTo(OperatorConfig.DEFAULT_AGENT_IMAGE);
+        assertThat(env.get("AGENT_IMAGE").getValueFrom().getConfigMapKeyRef().getName())
+                .isEqualTo("procmodule-images");
+        assertThat(DeploymentEnv.operatorEnv()).containsEntry("AGENT_IMAGE", OperatorConfig.DEFAULT_AGENT_IMAGE);
 
         // Probes reach the port the operator listens on.
         int port = Integer.parseInt(env.get("HTTP_PORT").getValue());

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.procmodule.e2e.RepoFiles;
+import io.procmodule.operator.OperatorConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
@@ -25,8 +27,24 @@ class StrictManifestsTest {
     private static final String KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1";
     private static final String KIND_API = "kind.x-k8s.io/v1alpha4";
 
-    /** The only kustomization field the project uses; anything else must be added knowingly. */
-    record Kustomization(String apiVersion, String kind, List<String> resources) {}
+    /** The kustomization fields the project uses; anything else must be added knowingly. */
+    record Kustomization(
+            String apiVersion,
+            String kind,
+            List<String> resources,
+            List<ImageRule> images,
+            List<ConfigMapGenerator> configMapGenerator) {}
+
+    record ImageRule(String name, String newName, String newTag, String digest) {}
+
+    record ConfigMapGenerator(String name, String namespace, Map<String, Boolean> options, List<String> literals) {}
+
+    static Kustomization shippedKustomization() {
+        return StrictYaml.decode(
+                StrictYaml.documents(RepoFiles.read("deploy/kustomization.yaml"))
+                        .get(0),
+                Kustomization.class);
+    }
 
     @TestFactory
     Stream<DynamicTest> everyKubernetesManifestDecodesStrictly() {
@@ -92,10 +110,7 @@ class StrictManifestsTest {
 
     @Test
     void kustomizationInstallsTheCrdAndEveryInstallManifestButNotSampleOrTemplates() throws IOException {
-        Kustomization k = StrictYaml.decode(
-                StrictYaml.documents(RepoFiles.read("deploy/kustomization.yaml"))
-                        .get(0),
-                Kustomization.class);
+        Kustomization k = shippedKustomization();
         assertThat(k.apiVersion()).isEqualTo(KUSTOMIZE_API);
         assertThat(k.kind()).isEqualTo("Kustomization");
 
@@ -127,19 +142,23 @@ class StrictManifestsTest {
         }
         String rendered = new String(render.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(render.waitFor()).isZero();
-        Kustomization k = StrictYaml.decode(
-                StrictYaml.documents(RepoFiles.read("deploy/kustomization.yaml"))
-                        .get(0),
-                Kustomization.class);
-        List<String> listed = k.resources().stream()
-                .flatMap(r -> StrictYaml.documents(RepoFiles.read("deploy/" + r)).stream())
-                .map(StrictManifestsTest::identity)
+        Kustomization k = shippedKustomization();
+        List<String> listed = Stream.concat(
+                        k.resources().stream()
+                                .flatMap(r -> StrictYaml.documents(RepoFiles.read("deploy/" + r)).stream())
+                                .map(StrictManifestsTest::identity),
+                        k.configMapGenerator().stream().map(g -> "ConfigMap " + g.namespace() + "/" + g.name()))
                 .sorted()
                 .toList();
         List<JsonNode> docs = StrictYaml.documents(rendered);
         docs.forEach(StrictYaml::decodeKubernetesObject);
         assertThat(docs.stream().map(StrictManifestsTest::identity).sorted().toList())
                 .isEqualTo(listed);
+        // The images: rule reaches the Deployment.
+        assertThat(docs.stream()
+                        .filter(d -> d.path("kind").asText().equals("Deployment"))
+                        .map(d -> d.at("/spec/template/spec/containers/0/image").asText()))
+                .containsExactly(OperatorConfig.DEFAULT_AGENT_IMAGE.replace("/agent:", "/operator:"));
     }
 
     private static String identity(JsonNode doc) {

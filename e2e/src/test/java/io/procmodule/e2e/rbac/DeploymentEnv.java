@@ -5,11 +5,16 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.procmodule.e2e.RepoFiles;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The environment the shipped Deployment gives the operator, with the downward API resolved. */
+/**
+ * The environment the shipped Deployment gives the operator, with the downward API and the
+ * kustomization's generated ConfigMap resolved.
+ */
 public final class DeploymentEnv {
     static final String DEPLOYMENT = "deploy/manifests/deployment.yaml";
+    static final String KUSTOMIZATION = "deploy/kustomization.yaml";
 
     private DeploymentEnv() {}
 
@@ -29,6 +34,11 @@ public final class DeploymentEnv {
                 env.put(var.getName(), var.getValue());
                 continue;
             }
+            if (var.getValueFrom().getConfigMapKeyRef() != null) {
+                var ref = var.getValueFrom().getConfigMapKeyRef();
+                env.put(var.getName(), generatedConfigMapValue(ref.getName(), ref.getKey()));
+                continue;
+            }
             String field = var.getValueFrom().getFieldRef().getFieldPath();
             env.put(
                     var.getName(),
@@ -41,5 +51,24 @@ public final class DeploymentEnv {
                     });
         }
         return env;
+    }
+
+    /** A value of a ConfigMap that deploy/kustomization.yaml generates from literals. */
+    @SuppressWarnings("unchecked")
+    static String generatedConfigMapValue(String name, String key) {
+        Map<String, Object> kustomization =
+                new KubernetesSerialization().unmarshal(RepoFiles.read(KUSTOMIZATION), Map.class);
+        for (Map<String, Object> generator :
+                (List<Map<String, Object>>) kustomization.getOrDefault("configMapGenerator", List.of())) {
+            if (!name.equals(generator.get("name"))) {
+                continue;
+            }
+            for (String literal : (List<String>) generator.get("literals")) {
+                if (literal.startsWith(key + "=")) {
+                    return literal.substring(key.length() + 1);
+                }
+            }
+        }
+        throw new IllegalStateException(KUSTOMIZATION + " generates no ConfigMap " + name + " with key " + key);
     }
 }

@@ -40,7 +40,11 @@ public final class DesiredDaemonSet {
         }
         annotations.put(AgentLabels.CONFIG_HASH, config.hash());
         template.getMetadata().setAnnotations(annotations);
-        template.getSpec().setNodeSelector(new LinkedHashMap<>(pm.getSpec().getNodeSelector()));
+        // Only nodes the operator labelled first: an agent never loads the module where no record of it
+        // exists, so deletion finds every such node even after the operator was down.
+        Map<String, String> nodeSelector = new LinkedHashMap<>(pm.getSpec().getNodeSelector());
+        nodeSelector.put(AgentLabels.nodeLabel(name), config.moduleName());
+        template.getSpec().setNodeSelector(nodeSelector);
         template.getSpec().setTolerations(new ArrayList<>(pm.getSpec().getTolerations()));
         PodTemplates.configureContainers(template.getSpec(), config);
 

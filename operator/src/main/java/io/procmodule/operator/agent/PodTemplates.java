@@ -29,10 +29,19 @@ final class PodTemplates {
         if (container.getEnv() != null) {
             container.getEnv().forEach(e -> env.put(e.getName(), e));
         }
-        env.put(AgentConfig.ENV_ENTRY_NAME, new EnvVar(AgentConfig.ENV_ENTRY_NAME, config.entryName(), null));
-        env.put(AgentConfig.ENV_MESSAGE, new EnvVar(AgentConfig.ENV_MESSAGE, config.message(), null));
-        env.put(AgentConfig.ENV_MODULE_NAME, new EnvVar(AgentConfig.ENV_MODULE_NAME, config.moduleName(), null));
+        env.put(AgentConfig.ENV_ENTRY_NAME, literal(AgentConfig.ENV_ENTRY_NAME, config.entryName()));
+        env.put(AgentConfig.ENV_MESSAGE, literal(AgentConfig.ENV_MESSAGE, config.message()));
+        env.put(AgentConfig.ENV_MODULE_NAME, literal(AgentConfig.ENV_MODULE_NAME, config.moduleName()));
         container.setEnv(new ArrayList<>(env.values()));
+    }
+
+    /**
+     * An env var whose value reaches the container byte for byte. The kubelet expands {@code $(VAR)}
+     * in {@code EnvVar.value} and turns {@code $$} into {@code $}; doubling every {@code $} is the
+     * exact inverse, so no user text can reference another variable or lose a {@code $}.
+     */
+    static EnvVar literal(String name, String value) {
+        return new EnvVar(name, value.replace("$", "$$"), null);
     }
 
     /** Adds {@code extra} to the labels, keeping the template's. */

@@ -1,10 +1,19 @@
 package io.procmodule.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
 /** How the selected nodes running one kernel release are doing; keeps big clusters readable. */
 public class KernelSummary {
+    @JsonPropertyDescription("The kernel release.")
     private String kernelRelease;
+
+    @JsonPropertyDescription("Selected nodes running it.")
     private int nodes;
+
+    @JsonPropertyDescription("Of those, verified.")
     private int verified;
+
+    @JsonPropertyDescription("Of those, failed.")
     private int failed;
 
     public KernelSummary() {}

@@ -1,15 +1,29 @@
 package io.procmodule.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** One node's line in {@code status.nodes}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class NodeStatus {
+    @JsonPropertyDescription("The node.")
     private String nodeName;
+
+    @JsonPropertyDescription("The running kernel (uname -r) the module was built for.")
     private String kernelRelease;
+
+    @JsonPropertyDescription(
+            "Where the node is: waiting for its agent, building, loading, verifying, verified, failed, or unloading.")
     private NodeState state;
+
+    @JsonPropertyDescription(
+            "The agent's reason, e.g. Built, CacheHit, HeadersMissing, BuildFailed, WrongKernel, EntryTaken.")
     private String reason;
+
+    @JsonPropertyDescription("What the agent reported, with the fix to apply when it failed.")
     private String message;
+
+    @JsonPropertyDescription("When the state last changed.")
     private String lastTransitionTime;
 
     public NodeStatus() {}

@@ -6,6 +6,11 @@ public enum Phase {
     Progressing,
     /** Every selected node is verified. */
     Ready,
+    /**
+     * No node matches the nodeSelector and tolerations, so nothing is loaded anywhere: not Ready, since
+     * a typo in the selector must not pass {@code kubectl wait --for=condition=Ready}.
+     */
+    NoMatchingNodes,
     /** At least one selected node failed. */
     Degraded,
     /** Nothing is done for this resource: its spec is invalid or it conflicts with another one. */

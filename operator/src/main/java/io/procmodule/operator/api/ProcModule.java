@@ -1,5 +1,6 @@
 package io.procmodule.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -38,6 +39,18 @@ public class ProcModule extends CustomResource<ProcModuleSpec, ProcModuleStatus>
 
     public ProcModule() {
         setSpec(new ProcModuleSpec());
+    }
+
+    @Override
+    @JsonPropertyDescription("What to load where: the /proc entry, its text, and the nodes that get the module.")
+    public ProcModuleSpec getSpec() {
+        return super.getSpec();
+    }
+
+    @Override
+    @JsonPropertyDescription("What the operator observed: per-node and overall state.")
+    public ProcModuleStatus getStatus() {
+        return super.getStatus();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.procmodule.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
@@ -24,6 +25,7 @@ public class ProcModuleSpec {
     public static final String MESSAGE_PATTERN = "^[ !#-~]+$";
 
     public static final int MAX_NODE_SELECTOR_ENTRIES = 64;
+    public static final int MAX_TOLERATIONS = 64;
 
     @Default(DEFAULT_ENTRY_NAME)
     @Size(min = 1, max = Limits.MAX_ENTRY_NAME_LENGTH)
@@ -35,20 +37,45 @@ public class ProcModuleSpec {
     @ValidationRule(
             value = "self == oldSelf",
             message = "entryName is immutable (the loaded module is named after it): create a new ProcModule instead")
+    @JsonPropertyDescription(
+            "Name of the /proc entry the module creates (/proc/<entryName>); also names the module (hello_proc_<entryName>, or hello_proc for the default). Immutable.")
     private String entryName = DEFAULT_ENTRY_NAME;
 
     @Default(DEFAULT_MESSAGE)
     @Size(min = 1, max = Limits.MAX_MESSAGE_LENGTH)
     @Pattern(MESSAGE_PATTERN)
+    @JsonPropertyDescription(
+            "The exact text /proc/<entryName> returns, followed by a newline: printable ASCII without double quotes. Changing it rolls out a reload node by node.")
     private String message = DEFAULT_MESSAGE;
 
     // Label syntax of keys and values is checked by the operator only (SpecValidator): a CEL rule
     // over map keys has no length bound the API server's cost estimator accepts.
     @Size(max = MAX_NODE_SELECTOR_ENTRIES)
+    @JsonPropertyDescription("Labels a node must carry to get the module (all must match). Empty: every node.")
     private Map<String, String> nodeSelector = new LinkedHashMap<>();
 
+    // The API server's ValidateTolerations, as far as CEL can say it within the cost budget: key and
+    // value syntax need regexes over strings without a length bound, so only SpecValidator checks them.
+    @Size(max = MAX_TOLERATIONS)
+    @ValidationRule(
+            value = "self.all(t, !has(t.operator) || t.operator in ['', 'Equal', 'Exists'])",
+            message = "toleration operator must be Equal or Exists")
+    @ValidationRule(
+            value = "self.all(t, !has(t.effect) || t.effect in ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'])",
+            message = "toleration effect must be NoSchedule, PreferNoSchedule or NoExecute")
+    @ValidationRule(
+            value = "self.all(t, (has(t.key) && t.key != '') || (has(t.operator) && t.operator == 'Exists'))",
+            message = "a toleration with an empty key must have operator Exists")
+    @ValidationRule(
+            value = "self.all(t, !has(t.operator) || t.operator != 'Exists' || !has(t.value) || t.value == '')",
+            message = "a toleration with operator Exists must have an empty value")
+    @ValidationRule(
+            value = "self.all(t, !has(t.tolerationSeconds) || has(t.effect) && t.effect == 'NoExecute')",
+            message = "tolerationSeconds requires effect NoExecute")
+    @JsonPropertyDescription("Taints of selected nodes the agent pods tolerate, as in a pod spec.")
     private List<Toleration> tolerations = new ArrayList<>();
 
+    @JsonPropertyDescription("How a changed message or image replaces agent pods.")
     private Rollout rollout = new Rollout();
 
     public String getEntryName() {

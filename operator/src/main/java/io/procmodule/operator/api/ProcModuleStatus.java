@@ -1,6 +1,7 @@
 package io.procmodule.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,22 +18,43 @@ public class ProcModuleStatus {
     public static final String CONDITION_PROGRESSING = "Progressing";
     public static final String CONDITION_DEGRADED = "Degraded";
 
+    @JsonPropertyDescription("The spec generation this status describes.")
     private Long observedGeneration;
+
+    @JsonPropertyDescription("The overall state at a glance; the conditions say why.")
     private Phase phase;
     /** "verified/desired", for the READY printer column. */
+    @JsonPropertyDescription("Verified nodes / selected nodes, as shown by kubectl get.")
     private String ready;
 
+    @JsonPropertyDescription("Nodes the nodeSelector and tolerations select.")
     private int desiredNodes;
+
+    @JsonPropertyDescription("Selected nodes where /proc/<entryName> reads exactly the message.")
     private int verifiedNodes;
+
+    @JsonPropertyDescription("Selected nodes whose agent reported a failure (see nodes[].reason).")
     private int failedNodes;
+
+    @JsonPropertyDescription("Nodes the module is being unloaded from (deselected, or the resource is being deleted).")
     private int unloadingNodes;
     /** The entry and module the operator applied; the unload of a deleted resource uses these. */
+    @JsonPropertyDescription("The entry the operator applied; unloading uses it.")
     private String entryName;
 
+    @JsonPropertyDescription("The kernel module the operator applied; unloading uses it.")
     private String moduleName;
+
+    @JsonPropertyDescription("Ready, Progressing and Degraded, with the reason and message.")
     private List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("Per-node state, unhealthy nodes first, at most a fixed number of entries.")
     private List<NodeStatus> nodes = new ArrayList<>();
+
+    @JsonPropertyDescription("Nodes not listed in nodes (counted in kernels).")
     private int unlistedNodes;
+
+    @JsonPropertyDescription("Per kernel release: selected, verified and failed nodes.")
     private List<KernelSummary> kernels = new ArrayList<>();
 
     public Optional<Condition> condition(String type) {

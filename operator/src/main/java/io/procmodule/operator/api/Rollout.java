@@ -1,6 +1,7 @@
 package io.procmodule.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -14,6 +15,7 @@ public class Rollout {
     @ValidationRule(
             value = "type(self) == int ? self >= 1 : self.matches('" + PERCENT_PATTERN + "')",
             message = "maxUnavailable must be an integer >= 1 or a percentage between 1% and 100%")
+    @JsonPropertyDescription("Nodes (or a percentage of them) that may be reloading at the same time. Default 1.")
     private IntOrString maxUnavailable = new IntOrString(1);
 
     public IntOrString getMaxUnavailable() {

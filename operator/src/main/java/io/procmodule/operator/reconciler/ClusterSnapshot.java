@@ -5,17 +5,30 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.ProcModule;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** What one reconcile sees of the cluster, read once from the informer caches at its start. */
-public record ClusterSnapshot(List<Node> nodes, List<Pod> agentPods, List<Pod> unloadPods) {
+/**
+ * What one reconcile sees of the cluster, read once from the informer caches at its start.
+ *
+ * @param unloadNeededSince per node, when this operator first saw that it needs an unload (its own
+ *     memory, see {@link UnloadTimers}); a node missing here is seen for the first time now
+ */
+public record ClusterSnapshot(
+        List<Node> nodes, List<Pod> agentPods, List<Pod> unloadPods, Map<String, Instant> unloadNeededSince) {
 
-    static ClusterSnapshot observe(Context<ProcModule> ctx) {
+    public ClusterSnapshot(List<Node> nodes, List<Pod> agentPods, List<Pod> unloadPods) {
+        this(nodes, agentPods, unloadPods, Map.of());
+    }
+
+    static ClusterSnapshot observe(Context<ProcModule> ctx, Map<String, Instant> unloadNeededSince) {
         List<Pod> pods = List.copyOf(ctx.getSecondaryResources(Pod.class));
         return new ClusterSnapshot(
                 Informers.nodes(ctx).list().toList(),
                 ofComponent(pods, AgentLabels.COMPONENT_AGENT),
-                ofComponent(pods, AgentLabels.COMPONENT_UNLOAD));
+                ofComponent(pods, AgentLabels.COMPONENT_UNLOAD),
+                unloadNeededSince);
     }
 
     private static List<Pod> ofComponent(List<Pod> pods, String component) {

@@ -2,12 +2,10 @@ package io.procmodule.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.procmodule.operator.agent.DesiredDaemonSet;
 import io.procmodule.operator.api.ProcModule;
-import java.net.HttpURLConnection;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -35,16 +33,11 @@ class DaemonSets {
         String where = desired.getMetadata().getNamespace() + "/"
                 + desired.getMetadata().getName();
         if (actual.isEmpty()) {
-            try {
-                DaemonSet created = client.resource(desired).create();
-                cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
-                LOG.info("{}: created DaemonSet {} (config {})", name, where, DesiredDaemonSet.configHash(desired));
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                    throw e;
-                }
-                LOG.info("{}: DaemonSet {} exists but is not cached yet; next reconcile updates it", name, where);
-            }
+            // A 409 is not swallowed: whether the DaemonSet exists but is not cached yet or belongs
+            // to someone else, only a retry (with backoff, the error shown on the resource) tells.
+            DaemonSet created = client.resource(desired).create();
+            cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+            LOG.info("{}: created DaemonSet {} (config {})", name, where, DesiredDaemonSet.configHash(desired));
         } else if (!Objects.equals(DesiredDaemonSet.specHash(actual.get()), DesiredDaemonSet.specHash(desired))) {
             desired.getMetadata().setResourceVersion(actual.get().getMetadata().getResourceVersion());
             DaemonSet updated = client.resource(desired).update();

@@ -59,6 +59,11 @@ record Decision(Mode mode, AgentConfig agent, List<Node> desiredNodes, NodePlan 
         return Mode.APPLYING;
     }
 
+    /** A conflicted resource keeps no DaemonSet: nothing of it may touch the shared nodes. */
+    boolean ownsNothing() {
+        return mode instanceof Mode.Blocked blocked && Mode.Blocked.CONFLICT.equals(blocked.reason());
+    }
+
     /**
      * True while the reconcile waits for something no event announces: an unload pod's timeout, or
      * the end of a conflict.

@@ -10,12 +10,15 @@ import io.procmodule.operator.OperatorConfig;
 import io.procmodule.operator.agent.AgentConfig;
 import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.agent.DesiredUnloadPod;
+import io.procmodule.operator.api.NodeState;
 import io.procmodule.operator.api.ProcModule;
 import io.procmodule.operator.status.NodeReading;
 import io.procmodule.operator.status.PodReadings;
 import io.procmodule.operator.status.ResourceEvent;
 import java.net.HttpURLConnection;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -42,71 +45,107 @@ class NodeActions {
     void apply(ProcModule pm, NodePlan plan, AgentConfig agent, InformerEventSource<Pod, ProcModule> pods) {
         String name = pm.getMetadata().getName();
         String label = AgentLabels.nodeLabel(name);
+        List<KubernetesClientException> failures = new ArrayList<>();
         for (String node : plan.toLabel()) {
-            editNode(node, n -> withLabel(n, label, agent.moduleName()));
-            LOG.info("{}: labelled node {} {}={} (agent pod running there)", name, node, label, agent.moduleName());
+            isolated(failures, () -> {
+                editNode(node, n -> withLabel(n, label, agent.moduleName()));
+                LOG.info(
+                        "{}: labelled node {} {}={} (selected; its agent may start)",
+                        name,
+                        node,
+                        label,
+                        agent.moduleName());
+            });
         }
         for (String node : plan.createUnloadPodOn()) {
-            Pod pod = DesiredUnloadPod.render(pm, config.namespace(), agent, node);
-            try {
-                Pod created = client.pods()
-                        .inNamespace(config.namespace())
-                        .resource(pod)
-                        .create();
-                pods.handleRecentResourceCreate(ResourceID.fromResource(created), created);
-                LOG.info(
-                        "{}: created unload pod {} on node {}",
-                        name,
-                        pod.getMetadata().getName(),
-                        node);
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                    throw e;
+            isolated(failures, () -> {
+                Pod pod = DesiredUnloadPod.render(pm, config.namespace(), agent, node);
+                try {
+                    Pod created = client.pods()
+                            .inNamespace(config.namespace())
+                            .resource(pod)
+                            .create();
+                    pods.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+                    LOG.info(
+                            "{}: created unload pod {} on node {}",
+                            name,
+                            pod.getMetadata().getName(),
+                            node);
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                        throw e;
+                    }
+                    LOG.info(
+                            "{}: unload pod {} already exists",
+                            name,
+                            pod.getMetadata().getName());
                 }
-                LOG.info(
-                        "{}: unload pod {} already exists",
-                        name,
-                        pod.getMetadata().getName());
-            }
+            });
         }
         for (Pod pod : plan.confirmed()) {
-            String node = pod.getSpec().getNodeName();
-            NodeReading reading = PodReadings.unload(pod);
-            editNode(node, n -> withoutLabel(n, label));
-            LOG.info("{}: unload confirmed on node {} ({}), label removed", name, node, reading.reason());
-            events.record(
-                    pm,
-                    ResourceEvent.normal(
-                                    "Unloaded", "node " + node + ": " + reading.reason() + ": " + reading.message())
-                            .once(pod.getMetadata().getUid()));
+            isolated(failures, () -> {
+                String node = pod.getSpec().getNodeName();
+                NodeReading reading = PodReadings.unload(pod);
+                editNode(node, n -> withoutLabel(n, label));
+                LOG.info("{}: unload confirmed on node {} ({}), label removed", name, node, reading.reason());
+                events.record(
+                        pm,
+                        ResourceEvent.normal(
+                                        "Unloaded", "node " + node + ": " + reading.reason() + ": " + reading.message())
+                                .once(pod.getMetadata().getUid()));
+            });
         }
-        for (Pod pod : plan.abandoned()) {
-            String node = pod.getSpec().getNodeName();
-            NodeReading reading = PodReadings.unload(pod);
-            editNode(node, n -> withoutLabel(n, label));
-            LOG.warn(
-                    "{}: gave up unloading node {} after {} ({}), label removed",
-                    name,
-                    node,
-                    config.unloadTimeout(),
-                    reading.reason());
-            events.record(
-                    pm,
-                    ResourceEvent.warning(
-                                    "UnloadAbandoned",
-                                    "node " + node + ": unload not confirmed within "
-                                            + config.unloadTimeout()
-                                            + "; the module may still be loaded there. Last state: " + reading.reason()
-                                            + ": "
-                                            + reading.message())
-                            .once(pod.getMetadata().getUid()));
+        for (NodePlan.Abandoned abandoned : plan.abandoned()) {
+            isolated(failures, () -> {
+                String node = abandoned.node();
+                NodeReading reading = abandoned.lastPod() == null
+                        ? new NodeReading(NodeState.Unloading, "NoUnloadPod", "no unload pod could be created")
+                        : PodReadings.unload(abandoned.lastPod());
+                editNode(node, n -> withoutLabel(n, label));
+                LOG.warn(
+                        "{}: gave up unloading node {} after {} ({}), label removed",
+                        name,
+                        node,
+                        config.unloadTimeout(),
+                        reading.reason());
+                events.record(
+                        pm,
+                        ResourceEvent.warning(
+                                        "UnloadAbandoned",
+                                        "node " + node + ": unload not confirmed within "
+                                                + config.unloadTimeout()
+                                                + "; the module may still be loaded there. Last state: "
+                                                + reading.reason()
+                                                + ": "
+                                                + reading.message())
+                                .once(node + "\0" + abandoned.since()));
+            });
         }
         for (Pod pod : plan.stale()) {
-            deletePod(pod);
-            LOG.info(
-                    "{}: deleted unload pod {} (no longer needed)",
-                    name,
-                    pod.getMetadata().getName());
+            isolated(failures, () -> {
+                deletePod(pod);
+                LOG.info(
+                        "{}: deleted unload pod {} (no longer needed)",
+                        name,
+                        pod.getMetadata().getName());
+            });
+        }
+        if (!failures.isEmpty()) {
+            KubernetesClientException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    /**
+     * Runs one node's action; a refused call is kept for the end, so one node's error (a 403 or 422
+     * creating its unload pod) never blocks another node's labelling, confirmation or abandonment.
+     */
+    private static void isolated(List<KubernetesClientException> failures, Runnable action) {
+        try {
+            action.run();
+        } catch (KubernetesClientException e) {
+            failures.add(e);
         }
     }
 

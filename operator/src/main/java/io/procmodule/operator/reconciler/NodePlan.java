@@ -17,15 +17,18 @@ import java.util.stream.Collectors;
 
 /**
  * Pure decision of what to do about node labels and unload pods. A node label
- * {@code procmodule.io/<name>} marks a node that may carry the module; it is set when an agent pod
- * runs there and removed only once an unload pod confirmed (or the wait was abandoned).
+ * {@code procmodule.io/<name>} marks a node that may carry the module. It is written before an agent
+ * can run there (the DaemonSet selects only labelled nodes), so every node where an agent may have
+ * loaded the module is on record even if the operator was down meanwhile; it is removed only once an
+ * unload pod confirmed (or the wait was abandoned).
  *
- * @param toLabel desired nodes running an agent pod that are not labelled yet
+ * @param toLabel desired nodes that are not labelled yet
  * @param unloadNodes labelled nodes that must lose the module (existing nodes only: a deleted node has
  *     nothing to unload)
  * @param createUnloadPodOn unload nodes without an unload pod
  * @param confirmed Succeeded unload pods: remove the node's label
- * @param abandoned unload pods older than the timeout: give up on the node, remove its label
+ * @param abandoned nodes whose unload was first needed longer than the timeout ago (by the operator's
+ *     clock, whether or not an unload pod could be created): give up on the node, remove its label
  * @param stale unload pods no longer needed (label removed, node gone or selected again): delete
  */
 public record NodePlan(
@@ -33,8 +36,14 @@ public record NodePlan(
         List<Node> unloadNodes,
         Set<String> createUnloadPodOn,
         List<Pod> confirmed,
-        List<Pod> abandoned,
+        List<Abandoned> abandoned,
         List<Pod> stale) {
+
+    /**
+     * @param lastPod the node's unload pod, null when none could be created
+     * @param since when the operator first saw that the node needs an unload
+     */
+    public record Abandoned(String node, Pod lastPod, Instant since) {}
 
     /** Nothing to do: the resource is blocked and touches no node. */
     public static final NodePlan NONE = new NodePlan(Set.of(), List.of(), Set.of(), List.of(), List.of(), List.of());
@@ -76,13 +85,7 @@ public record NodePlan(
                         && n.getMetadata().getLabels().containsKey(label))
                 .map(n -> n.getMetadata().getName())
                 .collect(Collectors.toSet());
-        Set<String> withAgent = in.observed().agentPods().stream()
-                .map(p -> p.getSpec() == null ? null : p.getSpec().getNodeName())
-                .filter(n -> n != null && byName.containsKey(n))
-                .collect(Collectors.toSet());
-
-        Set<String> toLabel = new TreeSet<>(withAgent);
-        toLabel.retainAll(desired);
+        Set<String> toLabel = new TreeSet<>(desired);
         toLabel.removeAll(labelled);
 
         // The label, not the agent pod, decides: agent pods can outlive their DaemonSet (a node that is
@@ -95,26 +98,25 @@ public record NodePlan(
                 .collect(Collectors.toMap(p -> p.getSpec().getNodeName(), Function.identity(), (a, b) -> a));
         Set<String> create = new TreeSet<>();
         List<Pod> confirmed = new ArrayList<>();
-        List<Pod> abandoned = new ArrayList<>();
+        List<Abandoned> abandoned = new ArrayList<>();
         for (String node : unload) {
             Pod pod = unloadPodByNode.get(node);
-            if (pod == null) {
-                create.add(node);
-            } else if (pod.getStatus() != null
+            // Timed per node from the operator's own first observation: neither a pod that could not
+            // be created nor the API server's clock decides.
+            Instant since = in.observed().unloadNeededSince().getOrDefault(node, now);
+            if (pod != null
+                    && pod.getStatus() != null
                     && "Succeeded".equals(pod.getStatus().getPhase())) {
                 confirmed.add(pod);
-            } else if (age(pod, now).compareTo(in.unloadTimeout()) > 0) {
-                abandoned.add(pod);
+            } else if (Duration.between(since, now).compareTo(in.unloadTimeout()) > 0) {
+                abandoned.add(new Abandoned(node, pod, since));
+            } else if (pod == null) {
+                create.add(node);
             }
         }
         List<Pod> stale = in.observed().unloadPods().stream()
                 .filter(p -> p.getSpec() == null || !unload.contains(p.getSpec().getNodeName()))
                 .toList();
         return new NodePlan(toLabel, unload.stream().map(byName::get).toList(), create, confirmed, abandoned, stale);
-    }
-
-    private static Duration age(Pod pod, Instant now) {
-        String created = pod.getMetadata().getCreationTimestamp();
-        return created == null ? Duration.ZERO : Duration.between(Instant.parse(created), now);
     }
 }

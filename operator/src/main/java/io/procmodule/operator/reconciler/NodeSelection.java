@@ -44,7 +44,7 @@ public final class NodeSelection {
                 .allMatch(e -> labels != null && Objects.equals(labels.get(e.getKey()), e.getValue()));
     }
 
-    static boolean tolerated(List<Toleration> tolerations, List<Taint> taints) {
+    public static boolean tolerated(List<Toleration> tolerations, List<Taint> taints) {
         if (taints == null) {
             return true;
         }

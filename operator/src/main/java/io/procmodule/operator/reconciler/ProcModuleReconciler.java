@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
@@ -18,7 +19,9 @@ import io.procmodule.operator.agent.DesiredDaemonSet;
 import io.procmodule.operator.api.ModuleName;
 import io.procmodule.operator.api.ProcModule;
 import io.procmodule.operator.api.ProcModuleStatus;
+import io.procmodule.operator.status.ApiError;
 import io.procmodule.operator.status.Mode;
+import io.procmodule.operator.status.ResourceEvent;
 import io.procmodule.operator.status.StatusAggregator;
 import io.procmodule.operator.status.StatusEvents;
 import io.procmodule.operator.status.StatusInput;
@@ -48,6 +51,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     private final DaemonSets daemonSets;
     private final NodeActions nodeActions;
     private final EventRecorder events;
+    private final UnloadTimers unloadTimers = new UnloadTimers();
 
     ProcModuleReconciler(
             OperatorConfig config, Clock clock, DaemonSets daemonSets, NodeActions nodeActions, EventRecorder events) {
@@ -73,12 +77,18 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     @Override
     public UpdateControl<ProcModule> reconcile(ProcModule pm, Context<ProcModule> ctx) {
         Instant now = clock.instant();
-        ClusterSnapshot observed = ClusterSnapshot.observe(ctx);
+        ClusterSnapshot observed = observe(pm, ctx);
 
         Decision decision = Decision.forSpec(pm, ctx.getPrimaryCache().list().toList(), observed, config, now);
+        unloadTimers.update(pm.getMetadata().getName(), decision.plan().unloadNodes(), now);
 
         if (decision.mode() instanceof Mode.Blocked blocked) {
             LOG.info("{}: {}, nothing created: {}", pm.getMetadata().getName(), blocked.reason(), blocked.message());
+            // A conflict found after this resource's DaemonSet exists (a node gained a label): its
+            // agent would replace the older resource's module on the shared node, so it must go.
+            if (decision.ownsNothing()) {
+                ctx.getSecondaryResource(DaemonSet.class).ifPresent(ds -> daemonSets.delete(pm, ds));
+            }
         } else {
             daemonSets.ensure(
                     pm,
@@ -97,9 +107,10 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     @Override
     public DeleteControl cleanup(ProcModule pm, Context<ProcModule> ctx) {
         Instant now = clock.instant();
-        ClusterSnapshot observed = ClusterSnapshot.observe(ctx);
+        ClusterSnapshot observed = observe(pm, ctx);
 
         Decision decision = Decision.forDeletion(pm, observed, config, now);
+        unloadTimers.update(pm.getMetadata().getName(), decision.plan().unloadNodes(), now);
 
         ctx.getSecondaryResource(DaemonSet.class).ifPresent(ds -> daemonSets.delete(pm, ds));
         nodeActions.apply(pm, decision.plan(), decision.agent(), Informers.pods(ctx));
@@ -113,6 +124,49 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
         report(pm, ctx, observed, decision, now);
         return DeleteControl.noFinalizerRemoval()
                 .rescheduleAfter(config.recheckInterval().toMillis());
+    }
+
+    private ClusterSnapshot observe(ProcModule pm, Context<ProcModule> ctx) {
+        return ClusterSnapshot.observe(ctx, unloadTimers.of(pm.getMetadata().getName()));
+    }
+
+    /**
+     * A refused API call (applying the DaemonSet, creating an unload pod, labelling a node) reaches
+     * the resource as Degraded=True with reason ApiError and a Warning event, each only when the
+     * message changed, so retries neither loop on status writes nor repeat events. JOSDK then retries
+     * with backoff as usual.
+     */
+    @Override
+    public ErrorStatusUpdateControl<ProcModule> updateErrorStatus(ProcModule pm, Context<ProcModule> ctx, Exception e) {
+        ApiError.of(e).ifPresent(error -> reportError(pm, ctx, error));
+        return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+
+    private void reportError(ProcModule pm, Context<ProcModule> ctx, ApiError error) {
+        ProcModuleStatus previous = pm.getStatus();
+        long generation =
+                pm.getMetadata().getGeneration() == null ? 0 : pm.getMetadata().getGeneration();
+        ProcModuleStatus next = StatusAggregator.withApiError(previous, error, generation, clock.instant());
+        if (StatusAggregator.same(previous, next)) {
+            return;
+        }
+        LOG.warn("{}: {}", pm.getMetadata().getName(), error.message());
+        try {
+            PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(pm, ctx, r -> {
+                r.setStatus(next);
+                return r;
+            });
+        } catch (RuntimeException statusFailure) {
+            LOG.warn(
+                    "{}: could not show the error in the status: {}",
+                    pm.getMetadata().getName(),
+                    statusFailure.getMessage());
+        }
+        // Keyed, so even a status that cannot be written never repeats the event on every retry.
+        events.record(
+                pm,
+                ResourceEvent.warning(ApiError.REASON, error.message())
+                        .once(pm.getMetadata().getUid() + "\0" + generation + "\0" + error.message()));
     }
 
     /**

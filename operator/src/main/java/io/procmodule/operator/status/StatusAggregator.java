@@ -14,6 +14,7 @@ import io.procmodule.operator.api.NodeState;
 import io.procmodule.operator.api.NodeStatus;
 import io.procmodule.operator.api.Phase;
 import io.procmodule.operator.api.ProcModuleStatus;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -36,6 +37,9 @@ public final class StatusAggregator {
     public static final int MAX_MESSAGE_LENGTH = 256;
     static final int MAX_NAMED_FAILURES = 3;
     static final String UNKNOWN_KERNEL = "unknown";
+    static final String NO_MATCHING_NODES = "NoMatchingNodes";
+    private static final String NO_MATCHING_NODES_MESSAGE =
+            "no node matches the nodeSelector and tolerations: nothing is loaded anywhere";
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     /** Unhealthy first, so a capped list still shows what needs attention. */
@@ -107,6 +111,24 @@ public final class StatusAggregator {
         return s;
     }
 
+    /**
+     * The previous status with Degraded=True naming the refused call; the next successful reconcile
+     * recomputes every condition and so clears it.
+     */
+    public static ProcModuleStatus withApiError(
+            ProcModuleStatus previous, ApiError error, long generation, Instant now) {
+        ProcModuleStatus s = previous == null
+                ? new ProcModuleStatus()
+                : JSON.convertValue(JSON.convertValue(previous, JsonNode.class), ProcModuleStatus.class);
+        String time = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
+        List<Condition> conditions = new ArrayList<>(s.getConditions() == null ? List.of() : s.getConditions());
+        conditions.removeIf(c -> CONDITION_DEGRADED.equals(c.getType()));
+        conditions.add(
+                Conditions.of(previous, CONDITION_DEGRADED, true, ApiError.REASON, error.message(), generation, time));
+        s.setConditions(conditions);
+        return s;
+    }
+
     /** Nothing to write when this is true (compared as JSON, as the API server would store them). */
     public static boolean same(ProcModuleStatus a, ProcModuleStatus b) {
         return Objects.equals(JSON.convertValue(a, JsonNode.class), JSON.convertValue(b, JsonNode.class));
@@ -146,15 +168,16 @@ public final class StatusAggregator {
         } else {
             int desiredCount = s.getDesiredNodes();
             int inProgress = desiredCount - s.getVerifiedNodes() - s.getFailedNodes();
-            boolean ready = s.getVerifiedNodes() == desiredCount;
+            boolean noNodes = desiredCount == 0;
+            boolean ready = !noNodes && s.getVerifiedNodes() == desiredCount;
             String verifiedText = s.getVerifiedNodes() + "/" + desiredCount + " nodes verified"
                     + (s.getFailedNodes() > 0 ? ", " + s.getFailedNodes() + " failed" : "");
             conditions.add(Conditions.of(
                     prev,
                     CONDITION_READY,
                     ready,
-                    !ready ? "NodesNotVerified" : desiredCount == 0 ? "NoMatchingNodes" : "AllNodesVerified",
-                    desiredCount == 0 ? "no node matches the nodeSelector and tolerations" : verifiedText,
+                    noNodes ? NO_MATCHING_NODES : ready ? "AllNodesVerified" : "NodesNotVerified",
+                    noNodes ? NO_MATCHING_NODES_MESSAGE : verifiedText,
                     gen,
                     now));
             boolean progressing = inProgress > 0 || s.getUnloadingNodes() > 0;
@@ -166,14 +189,16 @@ public final class StatusAggregator {
                             ? "RollingOut"
                             : s.getUnloadingNodes() > 0
                                     ? "Unloading"
-                                    : s.getFailedNodes() > 0 ? "Stalled" : "RolloutComplete",
+                                    : s.getFailedNodes() > 0
+                                            ? "Stalled"
+                                            : noNodes ? NO_MATCHING_NODES : "RolloutComplete",
                     progressMessage(
                             s,
                             inProgress > 0
                                     ? inProgress + " node(s) pending, building, loading or verifying"
                                     : s.getFailedNodes() > 0
                                             ? "nothing in progress; failed nodes wait for a fix (see Degraded)"
-                                            : "every selected node is verified"),
+                                            : noNodes ? NO_MATCHING_NODES_MESSAGE : "every selected node is verified"),
                     gen,
                     now));
             conditions.add(Conditions.of(
@@ -187,7 +212,9 @@ public final class StatusAggregator {
             s.setPhase(
                     s.getFailedNodes() > 0
                             ? Phase.Degraded
-                            : ready && s.getUnloadingNodes() == 0 ? Phase.Ready : Phase.Progressing);
+                            : s.getUnloadingNodes() > 0
+                                    ? Phase.Progressing
+                                    : noNodes ? Phase.NoMatchingNodes : ready ? Phase.Ready : Phase.Progressing);
         }
         s.setConditions(conditions);
     }

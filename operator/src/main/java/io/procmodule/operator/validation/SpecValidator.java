@@ -27,7 +27,7 @@ public final class SpecValidator {
     private static final Pattern LABEL_NAME = Pattern.compile("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$");
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
-    private static final Set<String> TOLERATION_OPERATORS = Set.of("Exists", "Equal");
+    private static final Set<String> TOLERATION_OPERATORS = Set.of("Exists", "Equal", "");
     private static final Set<String> TAINT_EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
 
     private SpecValidator() {}
@@ -98,14 +98,19 @@ public final class SpecValidator {
                         "spec.nodeSelector key \"" + key + "\" is not a valid label key"
                                 + " ([prefix/]name, name at most 63 characters of A-Z a-z 0-9 - _ . starting and ending alphanumeric)");
             }
-            if (value == null
-                    || !(value.isEmpty()
-                            || value.length() <= 63 && LABEL_NAME.matcher(value).matches())) {
+            if (value == null || !isLabelValue(value)) {
                 violations.add(
                         "spec.nodeSelector value \"" + value + "\" for key \"" + key + "\" is not a valid label value"
                                 + " (at most 63 characters of A-Z a-z 0-9 - _ . starting and ending alphanumeric)");
             }
         });
+    }
+
+    /** Empty, or at most 63 characters of A-Z a-z 0-9 - _ . starting and ending alphanumeric. */
+    static boolean isLabelValue(String value) {
+        return value == null
+                || value.isEmpty()
+                || value.length() <= 63 && LABEL_NAME.matcher(value).matches();
     }
 
     static boolean isLabelKey(String key) {
@@ -128,6 +133,9 @@ public final class SpecValidator {
     }
 
     private static void checkTolerations(List<Toleration> tolerations, List<String> violations) {
+        if (tolerations.size() > ProcModuleSpec.MAX_TOLERATIONS) {
+            violations.add("spec.tolerations has more than " + ProcModuleSpec.MAX_TOLERATIONS + " entries");
+        }
         for (int i = 0; i < tolerations.size(); i++) {
             Toleration t = tolerations.get(i);
             String where = "spec.tolerations[" + i + "]";
@@ -144,6 +152,16 @@ public final class SpecValidator {
             }
             if ((t.getKey() == null || t.getKey().isEmpty()) && !"Exists".equals(t.getOperator())) {
                 violations.add(where + ": an empty key requires operator Exists");
+            }
+            // The API server's ValidateTolerations (pkg/apis/core/validation) also checks these.
+            if (t.getKey() != null && !t.getKey().isEmpty() && !isLabelKey(t.getKey())) {
+                violations.add(where + ".key \"" + t.getKey() + "\" is not a valid label key");
+            }
+            if (!"Exists".equals(t.getOperator()) && !isLabelValue(t.getValue())) {
+                violations.add(where + ".value \"" + t.getValue() + "\" is not a valid label value");
+            }
+            if (t.getTolerationSeconds() != null && !"NoExecute".equals(t.getEffect())) {
+                violations.add(where + ".tolerationSeconds requires effect NoExecute");
             }
         }
     }

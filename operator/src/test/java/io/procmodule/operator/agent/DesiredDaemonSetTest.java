@@ -7,10 +7,13 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.procmodule.operator.api.ProcModule;
+import io.procmodule.operator.reconciler.NodeSelection;
+import io.procmodule.operator.testing.KubeletEnv;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -73,7 +76,9 @@ class DesiredDaemonSetTest {
                         .getStrVal())
                 .isEqualTo("25%");
         var podSpec = ds.getSpec().getTemplate().getSpec();
-        assertThat(podSpec.getNodeSelector()).isEqualTo(Map.of("kubernetes.io/os", "linux"));
+        // The spec's selector, and only nodes the operator recorded first.
+        assertThat(podSpec.getNodeSelector())
+                .isEqualTo(Map.of("kubernetes.io/os", "linux", "procmodule.io/hello", "hello_proc_my_entry_v2"));
         assertThat(podSpec.getTolerations()).extracting(Toleration::getKey).containsExactly("dedicated");
         assertThat(ds.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry(
@@ -83,7 +88,7 @@ class DesiredDaemonSetTest {
             assertThat(c.getImage()).isEqualTo(IMAGE);
             assertThat(env(c))
                     .containsEntry("PM_ENTRY_NAME", "my-entry.v2")
-                    .containsEntry("PM_MESSAGE", "it's a $(shell) `test` ; rm -rf /")
+                    .containsEntry("PM_MESSAGE", "it's a $$(shell) `test` ; rm -rf /")
                     .containsEntry("PM_MODULE_NAME", "hello_proc_my_entry_v2");
             assertThat(c.getCommand()).doesNotContain(pm.getSpec().getMessage());
         }
@@ -155,10 +160,43 @@ class DesiredDaemonSetTest {
                 .satisfies(o -> assertThat(o.getController()).isTrue());
         assertThat(pod.getSpec().getTolerations())
                 .extracting(Toleration::getKey)
-                .contains("node.kubernetes.io/unschedulable", "dedicated");
+                .contains("dedicated");
         Container c = pod.getSpec().getContainers().get(0);
         assertThat(c.getImage()).isEqualTo(IMAGE);
         assertThat(env(c)).containsEntry("PM_MODULE_NAME", "hello_proc").containsEntry("PM_ENTRY_NAME", "hello_world");
+    }
+
+    @Test
+    void messageReachesTheContainerByteForByteThroughTheKubeletsExpansion() {
+        ProcModule pm = pm("hello");
+        String message = "costs $$5, $5 or $(PM_NODE_NAME) / $$(PM_NODE_NAME) $(UNDEFINED) $( $";
+        pm.getSpec().setMessage(message);
+        Pod unload = DesiredUnloadPod.render(pm, NS, AgentConfig.of(pm, IMAGE), "node-a");
+        List<Container> all = Stream.concat(containers(render(pm)), unload.getSpec().getContainers().stream())
+                .toList();
+        Map<String, String> defined = Map.of("PM_NODE_NAME", "node-a", "UNDEFINED", "x");
+        for (Container c : all) {
+            assertThat(KubeletEnv.expand(env(c).get("PM_MESSAGE"), defined))
+                    .as(c.getName())
+                    .isEqualTo(message);
+            assertThat(KubeletEnv.expand(env(c).get("PM_ENTRY_NAME"), defined)).isEqualTo("hello_world");
+        }
+    }
+
+    @Test
+    void unloadPodRunsOnANodeWhateverItsTaints() {
+        Pod pod = DesiredUnloadPod.render(pm("hello"), NS, AgentConfig.of(pm("hello"), IMAGE), "node-a");
+        for (String effect : List.of("NoExecute", "NoSchedule", "PreferNoSchedule")) {
+            for (Taint taint : List.of(
+                    new Taint(effect, "node.kubernetes.io/unreachable", null, null),
+                    new Taint(effect, "node.kubernetes.io/unschedulable", null, null),
+                    new Taint(effect, "dedicated", null, "gpu"),
+                    new Taint(effect, "example.com/maintenance", null, null))) {
+                assertThat(NodeSelection.tolerated(pod.getSpec().getTolerations(), List.of(taint)))
+                        .as(taint.toString())
+                        .isTrue();
+            }
+        }
     }
 
     private static Stream<Container> containers(DaemonSet ds) {

@@ -39,7 +39,7 @@ class NodePlanTest {
     }
 
     @Test
-    void labelsDesiredNodesWhereAnAgentPodRuns() {
+    void labelsEveryDesiredNodeBeforeAnAgentRunsThere() {
         Node a = node("a", "6.1");
         Node b = labelled("b");
         Node c = node("c", "6.1");
@@ -50,7 +50,7 @@ class NodePlanTest {
                 new ClusterSnapshot(List.of(a, b, c), List.of(pod("a", null, NOW), pod("b", null, NOW)), List.of()),
                 NOW,
                 TIMEOUT));
-        assertThat(plan.toLabel()).containsExactly("a");
+        assertThat(plan.toLabel()).containsExactly("a", "c");
         assertThat(plan.unloadNodes()).isEmpty();
         assertThat(plan.nothingToUnload()).isTrue();
     }
@@ -80,22 +80,48 @@ class NodePlanTest {
         Node c = labelled("c");
         Pod done = pod("a", PodStatuses.unloadSucceeded("Unloaded"), NOW.minusSeconds(10));
         Pod running = pod("b", PodStatuses.unloadRunning(), NOW.minusSeconds(10));
-        Pod old = pod(
-                "c",
-                PodStatuses.unloadFailing("UnloadFailed", "in use"),
-                NOW.minus(TIMEOUT).minusSeconds(1));
+        Pod old = pod("c", PodStatuses.unloadFailing("UnloadFailed", "in use"), NOW.minusSeconds(10));
+        Instant overdue = NOW.minus(TIMEOUT).minusSeconds(1);
         NodePlan plan = NodePlan.decide(new NodePlan.Input(
                 "hello",
                 Mode.DELETING,
                 List.of(a, b, c),
-                new ClusterSnapshot(List.of(a, b, c), List.of(), List.of(done, running, old)),
+                new ClusterSnapshot(
+                        List.of(a, b, c),
+                        List.of(),
+                        List.of(done, running, old),
+                        Map.of("a", overdue, "b", NOW.minusSeconds(10), "c", overdue)),
                 NOW,
                 TIMEOUT));
         assertThat(plan.toLabel()).isEmpty();
         assertThat(plan.createUnloadPodOn()).isEmpty();
-        assertThat(plan.confirmed()).containsExactly(done);
-        assertThat(plan.abandoned()).containsExactly(old);
+        assertThat(plan.confirmed()).as("a success counts even when late").containsExactly(done);
+        assertThat(plan.abandoned()).containsExactly(new NodePlan.Abandoned("c", old, overdue));
         assertThat(plan.stale()).isEmpty();
+    }
+
+    @Test
+    void abandonmentIsTimedPerNodeFromTheOperatorsFirstObservation() {
+        Node a = labelled("a");
+        Node b = labelled("b");
+        Node c = labelled("c");
+        Instant overdue = NOW.minus(TIMEOUT).minusSeconds(1);
+        // b's pod carries an API-server timestamp an hour behind the operator's clock (skew): only the
+        // operator's own observation counts. c's pod could never be created (403/422): its clock runs.
+        Pod skewed = pod("b", PodStatuses.unloadRunning(), NOW.minusSeconds(3600));
+        NodePlan plan = NodePlan.decide(new NodePlan.Input(
+                "hello",
+                Mode.DELETING,
+                List.of(),
+                new ClusterSnapshot(
+                        List.of(a, b, c), List.of(), List.of(skewed), Map.of("b", NOW.minusSeconds(30), "c", overdue)),
+                NOW,
+                TIMEOUT));
+        assertThat(plan.abandoned()).containsExactly(new NodePlan.Abandoned("c", null, overdue));
+        assertThat(plan.createUnloadPodOn())
+                .as("a: first seen now; c: given up, no more attempts")
+                .containsExactly("a");
+        assertThat(plan.unloadNodes()).hasSize(3);
     }
 
     @Test

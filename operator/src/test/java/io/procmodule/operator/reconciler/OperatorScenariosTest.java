@@ -7,9 +7,11 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.procmodule.operator.OperatorConfig;
 import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.agent.DesiredDaemonSet;
@@ -45,6 +47,7 @@ class OperatorScenariosTest {
     static final Duration WAIT = Duration.ofSeconds(60);
 
     KubernetesClient client;
+    KubernetesMockServer server;
     DaemonSetController daemonSets;
     GarbageCollector garbageCollector;
     FakeKubelet kubelet;
@@ -99,8 +102,7 @@ class OperatorScenariosTest {
     void podsProgressToVerifiedAndReady() {
         startOperator();
         create(procModule("hello"));
-        awaitDaemonSet("hello");
-        daemonSets.sync();
+        placeAgents("hello");
 
         kubelet.report("hello", "node-a", PodStatuses.agentBuilding());
         kubelet.report("hello", "node-b", PodStatuses.agentLoading());
@@ -139,8 +141,7 @@ class OperatorScenariosTest {
     void failedNodeMakesTheResourceDegradedWithTheAgentsReason() {
         startOperator();
         create(procModule("hello"));
-        awaitDaemonSet("hello");
-        daemonSets.sync();
+        placeAgents("hello");
         kubelet.report("hello", "node-a", PodStatuses.agentVerified("Loaded"));
         kubelet.report(
                 "hello",
@@ -169,8 +170,7 @@ class OperatorScenariosTest {
     void specChangeUpdatesTheDaemonSetAndOldPodsStopCounting() {
         startOperator();
         create(procModule("hello"));
-        String oldHash = DesiredDaemonSet.configHash(awaitDaemonSet("hello"));
-        daemonSets.sync();
+        String oldHash = DesiredDaemonSet.configHash(placeAgents("hello"));
         kubelet.report("hello", "node-a", PodStatuses.agentVerified("Loaded"));
         kubelet.report("hello", "node-b", PodStatuses.agentVerified("Loaded"));
         awaitStatus("hello", st -> st.getPhase() == Phase.Ready);
@@ -215,6 +215,44 @@ class OperatorScenariosTest {
     }
 
     @Test
+    void refusedDaemonSetReachesTheStatusAndOneEvent() {
+        server.expect()
+                .post()
+                .withPath("/apis/apps/v1/namespaces/" + NS + "/daemonsets")
+                .andReturn(
+                        403,
+                        new StatusBuilder()
+                                .withCode(403)
+                                .withReason("Forbidden")
+                                .withMessage("daemonsets.apps is forbidden: exceeded quota")
+                                .build())
+                .always();
+        startOperator();
+        create(procModule("hello"));
+
+        ProcModuleStatus s = awaitStatus(
+                "hello",
+                st -> st.condition("Degraded")
+                        .filter(c -> "ApiError".equals(c.getReason()))
+                        .isPresent());
+        assertThat(s.condition("Degraded").orElseThrow().getStatus()).isEqualTo("True");
+        assertThat(s.condition("Degraded").orElseThrow().getMessage())
+                .contains("403")
+                .contains("exceeded quota");
+        await().atMost(WAIT).until(() -> eventReasons("hello").contains("ApiError"));
+        // JOSDK retries (2 s, then 3 s): the retries write no status and record no second event.
+        String resourceVersion = get("hello").getMetadata().getResourceVersion();
+        await().during(Duration.ofSeconds(6))
+                .atMost(WAIT)
+                .until(() -> eventReasons("hello").stream()
+                                .filter("ApiError"::equals)
+                                .count()
+                        == 1);
+        assertThat(get("hello").getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
+        assertThat(daemonSet("hello")).isNull();
+    }
+
+    @Test
     void invalidSpecCreatesNothing() {
         startOperator();
         ProcModule pm = procModule("bad");
@@ -250,8 +288,59 @@ class OperatorScenariosTest {
         assertThat(daemonSet("second")).isNull();
         await().atMost(WAIT).until(() -> eventReasons("second").contains("Conflict"));
 
+        // The first one's module may be loaded on the shared nodes until its unload is confirmed.
         client.resources(ProcModule.class).withName("first").delete();
+        await().atMost(WAIT).until(() -> kubelet.unloadPods("first").size() == 2);
+        assertThat(daemonSet("second")).isNull();
+        kubelet.reportUnload("first", "node-a", PodStatuses.unloadSucceeded("Unloaded"));
+        kubelet.reportUnload("first", "node-b", PodStatuses.unloadSucceeded("Unloaded"));
         awaitDaemonSet("second");
+    }
+
+    @Test
+    void nodesWhereAnAgentMayRunWhileTheOperatorIsDownAreUnloadedOnDelete() {
+        startOperator();
+        create(procModule("hello"));
+        DaemonSet ds = awaitDaemonSet("hello");
+        // Recorded before any agent can start there: the DaemonSet selects labelled nodes only.
+        assertThat(ds.getSpec().getTemplate().getSpec().getNodeSelector())
+                .containsEntry("procmodule.io/hello", "hello_proc");
+        await().atMost(WAIT)
+                .until(() -> nodeLabels("node-a").containsKey("procmodule.io/hello")
+                        && nodeLabels("node-b").containsKey("procmodule.io/hello"));
+
+        operator.close();
+        daemonSets.sync();
+        kubelet.report("hello", "node-a", PodStatuses.agentVerified("Loaded"));
+        kubelet.report("hello", "node-b", PodStatuses.agentVerified("Loaded"));
+        client.resources(ProcModule.class).withName("hello").delete();
+        startOperator();
+
+        await().atMost(WAIT).until(() -> kubelet.unloadPods("hello").size() == 2);
+        kubelet.reportUnload("hello", "node-a", PodStatuses.unloadSucceeded("Unloaded"));
+        kubelet.reportUnload("hello", "node-b", PodStatuses.unloadSucceeded("Unloaded"));
+        await().atMost(WAIT).until(() -> get("hello") == null);
+    }
+
+    @Test
+    void conflictFoundAfterTheDaemonSetExistsDeletesIt() {
+        startOperator();
+        ProcModule first = procModule("first");
+        first.getSpec().setNodeSelector(Map.of("pool", "a"));
+        client.nodes().withName("node-a").edit(n -> label(n, "pool", "a"));
+        create(first);
+        awaitDaemonSet("first");
+        ProcModule second = procModule("second");
+        second.getSpec().setNodeSelector(Map.of("zone", "b"));
+        client.nodes().withName("node-b").edit(n -> label(n, "zone", "b"));
+        create(second);
+        awaitDaemonSet("second");
+
+        client.nodes().withName("node-a").edit(n -> label(n, "zone", "b"));
+
+        awaitStatus("second", st -> st.getPhase() == Phase.Failed);
+        await().atMost(WAIT).until(() -> daemonSet("second") == null);
+        assertThat(daemonSet("first")).isNotNull();
     }
 
     @Test
@@ -321,6 +410,48 @@ class OperatorScenariosTest {
     }
 
     @Test
+    void unloadPodsThatCannotBeCreatedAreAbandonedAfterTheTimeout() {
+        config = config.withUnloadTimeout(Duration.ofSeconds(2));
+        startOperator();
+        verifiedOnBothNodes("hello");
+        server.expect()
+                .post()
+                .withPath("/api/v1/namespaces/" + NS + "/pods")
+                .andReturn(422, refusal(422, "Pod is invalid: spec.tolerations[0].effect"))
+                .always();
+        client.resources(ProcModule.class).withName("hello").delete();
+
+        await().atMost(WAIT).until(() -> get("hello") == null);
+        assertThat(events("hello"))
+                .filteredOn(e -> "UnloadAbandoned".equals(e.getReason()))
+                .extracting(Event::getMessage)
+                .hasSize(2)
+                .allSatisfy(m -> assertThat(m).contains("no unload pod could be created"));
+        assertThat(nodeLabels("node-a")).doesNotContainKey("procmodule.io/hello");
+    }
+
+    @Test
+    void oneNodesRefusedCallDoesNotBlockAnothersConfirmation() {
+        startOperator();
+        verifiedOnBothNodes("hello");
+        client.resources(ProcModule.class).withName("hello").delete();
+        await().atMost(WAIT).until(() -> kubelet.unloadPods("hello").size() == 2);
+        server.expect()
+                .patch()
+                .withPath("/api/v1/nodes/node-a")
+                .andReturn(403, refusal(403, "nodes \"node-a\" is forbidden"))
+                .always();
+        kubelet.reportUnload("hello", "node-a", PodStatuses.unloadSucceeded("Unloaded"));
+        kubelet.reportUnload("hello", "node-b", PodStatuses.unloadSucceeded("Unloaded"));
+
+        await().atMost(WAIT).until(() -> !nodeLabels("node-b").containsKey("procmodule.io/hello"));
+        assertThat(nodeLabels("node-a")).containsKey("procmodule.io/hello");
+        assertThat(get("hello"))
+                .as("node-a is not confirmed: the finalizer stays")
+                .isNotNull();
+    }
+
+    @Test
     void nodeLeavingTheSelectionIsUnloaded() {
         client.nodes().withName("node-a").edit(n -> label(n, "pm", "yes"));
         client.nodes().withName("node-b").edit(n -> label(n, "pm", "yes"));
@@ -328,8 +459,7 @@ class OperatorScenariosTest {
         ProcModule pm = procModule("hello");
         pm.getSpec().setNodeSelector(Map.of("pm", "yes"));
         create(pm);
-        awaitDaemonSet("hello");
-        daemonSets.sync();
+        placeAgents("hello");
         kubelet.report("hello", "node-a", PodStatuses.agentVerified("Loaded"));
         kubelet.report("hello", "node-b", PodStatuses.agentVerified("Loaded"));
         awaitStatus("hello", st -> st.getPhase() == Phase.Ready);
@@ -355,8 +485,7 @@ class OperatorScenariosTest {
     void restartMidRolloutConvergesWithoutDuplicates() {
         startOperator();
         create(procModule("hello"));
-        awaitDaemonSet("hello");
-        daemonSets.sync();
+        placeAgents("hello");
         kubelet.report("hello", "node-a", PodStatuses.agentBuilding());
         awaitStatus("hello", st -> states(st).get("node-a") == NodeState.Building);
 
@@ -383,8 +512,7 @@ class OperatorScenariosTest {
 
     void verifiedOnBothNodes(String name) {
         create(procModule(name));
-        awaitDaemonSet(name);
-        daemonSets.sync();
+        placeAgents(name);
         kubelet.report(name, "node-a", PodStatuses.agentVerified("Loaded"));
         kubelet.report(name, "node-b", PodStatuses.agentVerified("Loaded"));
         awaitStatus(name, st -> st.getPhase() == Phase.Ready);
@@ -429,6 +557,24 @@ class OperatorScenariosTest {
         return await().atMost(WAIT).until(() -> daemonSet(name), ds -> ds != null);
     }
 
+    /**
+     * Once the operator has labelled every node its selector matches (the DaemonSet selects only
+     * labelled nodes), lets the DaemonSet-controller stand-in create the agent pods.
+     */
+    DaemonSet placeAgents(String name) {
+        DaemonSet ds = awaitDaemonSet(name);
+        String label = AgentLabels.nodeLabel(name);
+        Map<String, String> selector =
+                new java.util.HashMap<>(ds.getSpec().getTemplate().getSpec().getNodeSelector());
+        selector.remove(label);
+        await().atMost(WAIT)
+                .until(() -> client.nodes().list().getItems().stream()
+                        .filter(n -> n.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+                        .allMatch(n -> n.getMetadata().getLabels().containsKey(label)));
+        daemonSets.sync();
+        return ds;
+    }
+
     Map<String, String> nodeLabels(String node) {
         return client.nodes().withName(node).get().getMetadata().getLabels();
     }
@@ -446,6 +592,10 @@ class OperatorScenariosTest {
 
     List<String> eventReasons(String name) {
         return events(name).stream().map(Event::getReason).toList();
+    }
+
+    static io.fabric8.kubernetes.api.model.Status refusal(int code, String message) {
+        return new StatusBuilder().withCode(code).withMessage(message).build();
     }
 
     static Node label(Node n, String key, String value) {

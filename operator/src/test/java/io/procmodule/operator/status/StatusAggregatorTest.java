@@ -3,6 +3,7 @@ package io.procmodule.operator.status;
 import static io.procmodule.operator.testing.TestNodes.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -240,10 +241,18 @@ class StatusAggregatorTest {
     }
 
     @Test
-    void noSelectedNodeIsReadyWithItsOwnReason() {
+    void noSelectedNodeIsVisibleAndNotReady() {
         ProcModuleStatus s = StatusAggregator.aggregate(input(null, List.of(), List.of(), List.of(), List.of(), T0));
         assertThat(s.getReady()).isEqualTo("0/0");
-        assertThat(s.condition("Ready").orElseThrow().getReason()).isEqualTo("NoMatchingNodes");
+        assertThat(s.getPhase()).isEqualTo(Phase.NoMatchingNodes);
+        Condition ready = s.condition("Ready").orElseThrow();
+        assertThat(ready.getStatus())
+                .as("a typo in nodeSelector must not pass kubectl wait --for=condition=Ready")
+                .isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo("NoMatchingNodes");
+        assertThat(ready.getMessage()).contains("no node matches");
+        assertThat(s.condition("Progressing").orElseThrow().getStatus()).isEqualTo("False");
+        assertThat(s.condition("Degraded").orElseThrow().getStatus()).isEqualTo("False");
     }
 
     @Test

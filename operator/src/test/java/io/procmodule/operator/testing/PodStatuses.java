@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.procmodule.operator.OperatorConfig;
 import java.time.Instant;
 import java.util.List;
 
@@ -121,7 +122,7 @@ public final class PodStatuses {
     private static ContainerStatus status(String name, ContainerState state, boolean ready, int restarts) {
         return new ContainerStatusBuilder()
                 .withName(name)
-                .withImage("procmodule/agent:0.1.0")
+                .withImage(OperatorConfig.DEFAULT_AGENT_IMAGE)
                 .withState(state)
                 .withReady(ready)
                 .withRestartCount(restarts)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.procmodule.operator.api.ProcModule;
 import io.procmodule.operator.api.ProcModuleStatus;
@@ -111,6 +112,72 @@ class SpecValidatorTest {
                 .contains("value \"-x\"");
         assertThat(validate(pm -> pm.getSpec().setNodeSelector(Map.of("k", "v".repeat(64)))))
                 .hasSize(1);
+    }
+
+    /** Each case is one the API server's ValidateTolerations rejects (so would the DaemonSet). */
+    @Test
+    void tolerationsTheApiServerRejectsAreRejected() {
+        List<Map.Entry<String, Toleration>> rejected = List.of(
+                Map.entry(
+                        "key",
+                        new TolerationBuilder()
+                                .withKey("bad key!")
+                                .withOperator("Exists")
+                                .build()),
+                Map.entry(
+                        "key",
+                        new TolerationBuilder()
+                                .withKey("-bad/")
+                                .withOperator("Exists")
+                                .build()),
+                Map.entry(
+                        "value",
+                        new TolerationBuilder()
+                                .withKey("k")
+                                .withValue("has space")
+                                .build()),
+                Map.entry(
+                        "value",
+                        new TolerationBuilder()
+                                .withKey("k")
+                                .withOperator("Equal")
+                                .withValue("v".repeat(64))
+                                .build()),
+                Map.entry(
+                        "tolerationSeconds",
+                        new TolerationBuilder()
+                                .withKey("k")
+                                .withOperator("Exists")
+                                .withEffect("NoSchedule")
+                                .withTolerationSeconds(30L)
+                                .build()),
+                Map.entry(
+                        "tolerationSeconds",
+                        new TolerationBuilder()
+                                .withKey("k")
+                                .withOperator("Exists")
+                                .withTolerationSeconds(30L)
+                                .build()));
+        for (Map.Entry<String, Toleration> c : rejected) {
+            assertThat(validate(pm -> pm.getSpec().setTolerations(List.of(c.getValue()))))
+                    .as(c.getValue().toString())
+                    .singleElement()
+                    .asString()
+                    .contains("spec.tolerations[0]." + c.getKey());
+        }
+        assertThat(validate(pm -> pm.getSpec()
+                        .setTolerations(List.of(
+                                new TolerationBuilder()
+                                        .withKey("example.com/maintenance")
+                                        .withOperator("Exists")
+                                        .withEffect("NoExecute")
+                                        .withTolerationSeconds(30L)
+                                        .build(),
+                                new TolerationBuilder()
+                                        .withKey("dedicated")
+                                        .withValue("gpu-a_1.x")
+                                        .build()))))
+                .isEmpty();
     }
 
     @Test
