@@ -25,7 +25,7 @@ type options struct {
 	resources    int
 	failShare    float64
 	taintShare   float64
-	leaseRenew   time.Duration
+	leaseLength  time.Duration
 	statusReport time.Duration
 	timing       timings
 	steady       time.Duration
@@ -49,7 +49,7 @@ func main() {
 	fs.IntVar(&o.resources, "resources", 1, "ProcModules")
 	fs.Float64Var(&o.failShare, "fail-share", 0.02, "share of nodes whose kernel has no headers (the agent fails with HeadersMissing)")
 	fs.Float64Var(&o.taintShare, "taint-share", 0.05, "share of nodes tainted dedicated=gpu:NoSchedule (no ProcModule tolerates it)")
-	fs.DurationVar(&o.leaseRenew, "lease-renew", 10*time.Second, "node lease renewal period (kubelet default 10 s)")
+	fs.DurationVar(&o.leaseLength, "lease-duration", 40*time.Second, "node lease duration, renewed every quarter of it (kubelet default 40 s)")
 	fs.DurationVar(&o.statusReport, "status-report", 5*time.Minute, "node status report period (kubelet nodeStatusReportFrequency, default 5 min)")
 	fs.DurationVar(&o.timing.sandbox, "t-sandbox", 1*time.Second, "pod bound -> containers start (mean)")
 	fs.DurationVar(&o.timing.build, "t-build", 4*time.Second, "build init container (mean)")
@@ -109,7 +109,7 @@ func startNodes(ctx context.Context, o options) (*nodeAgents, *kubelets, []simNo
 		return nil, nil, nil, err
 	}
 	fleet := fleet(o.nodes, o.failShare, o.taintShare)
-	agents := &nodeAgents{client: client, nodes: fleet, leaseRenew: o.leaseRenew, statusReport: o.statusReport}
+	agents := &nodeAgents{client: client, nodes: fleet, leaseLength: o.leaseLength, statusReport: o.statusReport}
 	began := time.Now()
 	if err := agents.register(ctx, 32); err != nil {
 		return nil, nil, nil, err

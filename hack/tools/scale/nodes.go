@@ -138,13 +138,13 @@ func (s simNode) status(now metav1.Time, bootID string) corev1.NodeStatus {
 }
 
 // nodeAgents runs what each simulated kubelet does for its Node: register it, renew its Lease every
-// leaseRenew (the kubelet's default is 10 s, a quarter of the 40 s lease) and post its status every
+// quarter of leaseLength (the kubelet: 10 s of a 40 s lease) and post its status every
 // statusReport (nodeStatusReportFrequency, 5 min by default) with fresh heartbeat times. Each node's
 // phase is spread over the interval, as real kubelets start at different times.
 type nodeAgents struct {
 	client       kubernetes.Interface
 	nodes        []simNode
-	leaseRenew   time.Duration
+	leaseLength  time.Duration
 	statusReport time.Duration
 	mu           sync.Mutex
 	bootIDs      map[string]string
@@ -217,7 +217,7 @@ func (a *nodeAgents) registerOne(ctx context.Context, s simNode) error {
 		},
 		Spec: coordinationv1.LeaseSpec{
 			HolderIdentity:       ptr.To(s.name),
-			LeaseDurationSeconds: ptr.To(int32(40)),
+			LeaseDurationSeconds: ptr.To(int32(a.leaseLength.Seconds())),
 			RenewTime:            &metav1.MicroTime{Time: time.Now()},
 		},
 	}
@@ -230,7 +230,7 @@ func (a *nodeAgents) registerOne(ctx context.Context, s simNode) error {
 // run renews leases and reports node status until ctx ends. One ticker per interval walks the fleet in
 // slices, so the writes are spread evenly instead of arriving in bursts.
 func (a *nodeAgents) run(ctx context.Context) {
-	go a.spread(ctx, a.leaseRenew, a.renewLease)
+	go a.spread(ctx, a.leaseLength/4, a.renewLease)
 	go a.spread(ctx, a.statusReport, a.reportStatus)
 }
 

@@ -103,8 +103,8 @@ func ms(v float64) string {
 
 func (r report) print(w io.Writer) {
 	res := r.resources()
-	fmt.Fprintf(w, "\n== %d nodes x %d ProcModules (failing share %.0f%%, tainted share %.0f%%, lease renew %s, node status every %s)\n",
-		r.o.nodes, r.o.resources, r.o.failShare*100, r.o.taintShare*100, r.o.leaseRenew, r.o.statusReport)
+	fmt.Fprintf(w, "\n== %d nodes x %d ProcModules (failing share %.0f%%, tainted share %.0f%%, lease %s renewed every %s, node status every %s)\n",
+		r.o.nodes, r.o.resources, r.o.failShare*100, r.o.taintShare*100, r.o.leaseLength, r.o.leaseLength/4, r.o.statusReport)
 	if r.o.conditions != "" {
 		fmt.Fprintf(w, "   conditions: %s\n", r.o.conditions)
 	}
