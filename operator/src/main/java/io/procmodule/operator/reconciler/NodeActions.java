@@ -1,6 +1,7 @@
 package io.procmodule.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -172,7 +173,14 @@ class NodeActions {
         for (String node : nodes) {
             pending.add(labelling.submit(() -> isolated(failures, () -> {
                 try {
-                    client.nodes().withName(node).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+                    // Through resource(...): patch on withName(...) would GET the node first.
+                    client.nodes()
+                            .resource(new NodeBuilder()
+                                    .withNewMetadata()
+                                    .withName(node)
+                                    .endMetadata()
+                                    .build())
+                            .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
                     LOG.info("{}: labelled node {} {}={} (selected; its agent may start)", name, node, label, value);
                 } catch (KubernetesClientException e) {
                     if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
