@@ -128,6 +128,11 @@ func runBench(ctx context.Context, o options, operatorCmd []string) error {
 	time.Sleep(10 * time.Second)
 	rolloutEnd := time.Now()
 	cpuRollout := op.cpuSeconds() - cpuBefore
+	// A full collection now: its result in the GC log is the heap the operator really holds at the end
+	// of the rollout (young collections leave garbage in the old generation).
+	if out, err := exec.Command("jcmd", fmt.Sprint(op.cmd.Process.Pid), "GC.run").CombinedOutput(); err != nil {
+		logf("jcmd GC.run: %v: %s", err, out)
+	}
 	metricsRollout := op.scrape()
 	podWrites := kubelets.writes.Load()
 

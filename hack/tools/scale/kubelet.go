@@ -82,10 +82,9 @@ func (k *kubelets) run(ctx context.Context) cache.SharedIndexInformer {
 }
 
 func (k *kubelets) confirmDeletion(ctx context.Context, pod *corev1.Pod) {
-	err := k.client.CoreV1().Pods(pod.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{
-		GracePeriodSeconds: ptr.To(int64(0)),
-		Preconditions:      &metav1.Preconditions{UID: &pod.UID},
-	})
+	opts := &metav1.DeleteOptions{GracePeriodSeconds: ptr.To(int64(0)), Preconditions: &metav1.Preconditions{UID: &pod.UID}}
+	err := asNode(k.client.CoreV1().RESTClient().Delete().Namespace(pod.Namespace).Resource("pods").Name(pod.Name).Body(opts),
+		pod.Spec.NodeName).Do(ctx).Error()
 	if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
 		err = nil
 	}
@@ -177,7 +176,8 @@ func (k *kubelets) write(ctx context.Context, sim *podSim, final bool) {
 		client = k.final
 	}
 	body := map[string]any{"status": sim.status}
-	_, err := client.CoreV1().Pods(sim.namespace).Patch(ctx, sim.name, types.MergePatchType, mustJSON(body), metav1.PatchOptions{}, "status")
+	err := asNode(client.CoreV1().RESTClient().Patch(types.MergePatchType).Namespace(sim.namespace).Resource("pods").
+		Name(sim.name).SubResource("status").Body(mustJSON(body)), sim.node.name).Do(ctx).Error()
 	if apierrors.IsNotFound(err) {
 		err = nil
 	}

@@ -105,6 +105,7 @@ func (m reconcileMetrics) quantile(q float64) float64 {
 // JVM needed to hold) and the most still live after one.
 type gcFigures struct {
 	peakBeforeMiB, peakAfterMiB float64
+	liveAfterFullMiB            float64 // after the last full collection (the benchmark asks for one)
 	collections                 int
 }
 
@@ -136,6 +137,9 @@ func readGCLog(path string) (gcFigures, error) {
 			g.collections++
 			g.peakBeforeMiB = math.Max(g.peakBeforeMiB, mib(m[1], m[2]))
 			g.peakAfterMiB = math.Max(g.peakAfterMiB, mib(m[3], m[4]))
+			if strings.Contains(sc.Text(), "Pause Full") {
+				g.liveAfterFullMiB = mib(m[3], m[4])
+			}
 		}
 	}
 	return g, sc.Err()

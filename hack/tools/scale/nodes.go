@@ -195,16 +195,18 @@ func (a *nodeAgents) registerOne(ctx context.Context, s simNode) error {
 	a.mu.Lock()
 	a.bootIDs[s.name] = bootID
 	a.mu.Unlock()
-	created, err := a.client.CoreV1().Nodes().Create(ctx, s.object(), metav1.CreateOptions{})
+	core := a.client.CoreV1().RESTClient()
+	created := &corev1.Node{}
+	err := asNode(core.Post().Resource("nodes").Body(s.object()), s.name).Do(ctx).Into(created)
 	if apierrors.IsAlreadyExists(err) {
-		created, err = a.client.CoreV1().Nodes().Get(ctx, s.name, metav1.GetOptions{})
+		err = asNode(core.Get().Resource("nodes").Name(s.name), s.name).Do(ctx).Into(created)
 	}
 	if err != nil {
 		return fmt.Errorf("registering node %s: %w", s.name, err)
 	}
 	// A patch, not an update: the controller-manager already edits the new node (TTL annotation, taints).
 	status := map[string]any{"status": s.status(metav1.Now(), bootID)}
-	if _, err := a.client.CoreV1().Nodes().Patch(ctx, s.name, types.MergePatchType, mustJSON(status), metav1.PatchOptions{}, "status"); err != nil {
+	if err := asNode(core.Patch(types.MergePatchType).Resource("nodes").Name(s.name).SubResource("status").Body(mustJSON(status)), s.name).Do(ctx).Error(); err != nil {
 		return fmt.Errorf("node %s status: %w", s.name, err)
 	}
 	lease := &coordinationv1.Lease{
@@ -221,7 +223,8 @@ func (a *nodeAgents) registerOne(ctx context.Context, s simNode) error {
 			RenewTime:            &metav1.MicroTime{Time: time.Now()},
 		},
 	}
-	if _, err := a.client.CoordinationV1().Leases(corev1.NamespaceNodeLease).Create(ctx, lease, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+	create := a.client.CoordinationV1().RESTClient().Post().Namespace(corev1.NamespaceNodeLease).Resource("leases").Body(lease)
+	if err := asNode(create, s.name).Do(ctx).Error(); err != nil && !apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("lease of %s: %w", s.name, err)
 	}
 	return nil
@@ -253,7 +256,8 @@ func (a *nodeAgents) spread(ctx context.Context, period time.Duration, do func(c
 
 func (a *nodeAgents) renewLease(ctx context.Context, s simNode) {
 	patch := fmt.Sprintf(`{"spec":{"renewTime":%q}}`, metav1.NowMicro().Format(metav1.RFC3339Micro))
-	_, err := a.client.CoordinationV1().Leases(corev1.NamespaceNodeLease).Patch(ctx, s.name, types.MergePatchType, []byte(patch), metav1.PatchOptions{})
+	err := asNode(a.client.CoordinationV1().RESTClient().Patch(types.MergePatchType).Namespace(corev1.NamespaceNodeLease).
+		Resource("leases").Name(s.name).Body([]byte(patch)), s.name).Do(ctx).Error()
 	a.renewals.Add(1)
 	a.errors.add(ctx, err)
 }
@@ -271,6 +275,7 @@ func (a *nodeAgents) reportStatus(ctx context.Context, s simNode) {
 		conditions = append(conditions, map[string]any{"type": c.Type, "lastHeartbeatTime": now.UTC().Format(time.RFC3339)})
 	}
 	body := map[string]any{"status": map[string]any{"conditions": conditions}}
-	_, err := a.client.CoreV1().Nodes().Patch(ctx, s.name, types.StrategicMergePatchType, mustJSON(body), metav1.PatchOptions{}, "status")
+	err := asNode(a.client.CoreV1().RESTClient().Patch(types.StrategicMergePatchType).Resource("nodes").Name(s.name).
+		SubResource("status").Body(mustJSON(body)), s.name).Do(ctx).Error()
 	a.errors.add(ctx, err)
 }

@@ -125,15 +125,15 @@ func (r report) print(w io.Writer) {
 			secs(floor), secs(final), secs(final-floor), p.statusWrites, p.statusPeak, p.statusConflicts, p.events, p.eventsPeak)
 	}
 	n := max(len(res), 1)
-	fmt.Fprintf(w, "SUMMARY nodes=%d resources=%d floor=%ss final=%ss worst_diff=%ss status_writes_per_resource=%.1f status_peak_per_s=%d events_per_resource=%.1f events_peak_per_s=%d reconciles=%.0f p50_ms=%s p99_ms=%s mean_ms=%s cpu_s=%.1f heap_peak_mib=%.0f heap_live_peak_mib=%.0f steady_writes=%d steady_reconciles=%.0f\n",
+	fmt.Fprintf(w, "SUMMARY nodes=%d resources=%d floor=%ss final=%ss worst_diff=%ss status_writes_per_resource=%.1f status_peak_per_s=%d events_per_resource=%.1f events_peak_per_s=%d reconciles=%.0f p50_ms=%s p99_ms=%s mean_ms=%s cpu_s=%.1f heap_peak_mib=%.0f heap_live_peak_mib=%.0f heap_live_full_gc_mib=%.0f steady_writes=%d steady_reconciles=%.0f\n",
 		r.o.nodes, r.o.resources, secs(worstFloor), secs(worstFinal), secs(worstDiff),
 		float64(sumWrites)/float64(n), maxPeak, float64(sumEvents)/float64(n), maxEvPeak,
 		r.reconcileRollout.count, ms(r.reconcileRollout.quantile(0.5)), ms(r.reconcileRollout.quantile(0.99)),
 		ms(r.reconcileRollout.sum/math.Max(r.reconcileRollout.count, 1)),
-		r.cpuRollout, r.gc.peakBeforeMiB, r.gc.peakAfterMiB, r.steadyWrites(), r.reconcileSteady.count)
+		r.cpuRollout, r.gc.peakBeforeMiB, r.gc.peakAfterMiB, r.gc.liveAfterFullMiB, r.steadyWrites(), r.reconcileSteady.count)
 
-	fmt.Fprintf(w, "operator: %.1f CPU s during the rollout (%.0f s wall), %.1f CPU s in %s of steady state; heap peak %.0f MiB in use, %.0f MiB live after GC (%d collections)\n",
-		r.cpuRollout, r.rolloutEnd.Sub(r.began).Seconds(), r.cpuSteady, r.o.steady, r.gc.peakBeforeMiB, r.gc.peakAfterMiB, r.gc.collections)
+	fmt.Fprintf(w, "operator: %.1f CPU s during the rollout (%.0f s wall), %.1f CPU s in %s of steady state; heap peak %.0f MiB in use, at most %.0f MiB after a collection, %.0f MiB live after a full collection at the end of the rollout (%d collections)\n",
+		r.cpuRollout, r.rolloutEnd.Sub(r.began).Seconds(), r.cpuSteady, r.o.steady, r.gc.peakBeforeMiB, r.gc.peakAfterMiB, r.gc.liveAfterFullMiB, r.gc.collections)
 	fmt.Fprintf(w, "reconciles: rollout %.0f (p50 %s ms, p99 %s ms, mean %s ms); steady state %.0f\n",
 		r.reconcileRollout.count, ms(r.reconcileRollout.quantile(0.5)), ms(r.reconcileRollout.quantile(0.99)),
 		ms(r.reconcileRollout.sum/math.Max(r.reconcileRollout.count, 1)), r.reconcileSteady.count)

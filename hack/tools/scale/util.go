@@ -9,7 +9,17 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"k8s.io/client-go/rest"
 )
+
+// asNode sends the request as the node's kubelet would: as system:node:NAME in system:nodes
+// (impersonated by the admin the harness runs as), so the Node authorizer, NodeRestriction admission
+// and API Priority and Fairness (flow schema system-nodes) treat the simulated kubelet as a real one.
+func asNode(r *rest.Request, node string) *rest.Request {
+	return r.SetHeader("Impersonate-User", "system:node:"+node).
+		SetHeader("Impersonate-Group", "system:nodes", "system:authenticated")
+}
 
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)
