@@ -22,6 +22,12 @@ import java.util.Set;
  * operator's namespace, tied to their ProcModule by label), and all nodes.
  */
 final class Informers {
+    /**
+     * Objects per page when an informer lists. One list of 5,000 nodes or 100,000 pods from a busy
+     * API server can outlast the client's request timeout (10 s), and the informer then stops.
+     */
+    static final long LIST_PAGE = 500;
+
     private static final String PODS = "pods";
     private static final String DAEMONSETS = "daemonsets";
 
@@ -48,6 +54,7 @@ final class Informers {
                         .withLabelSelector(AgentLabels.MANAGED_SELECTOR)
                         .withSecondaryToPrimaryMapper(Informers::byInstanceLabel)
                         .withItemStore(store)
+                        .withInformerListLimit(LIST_PAGE)
                         .build(),
                 context);
     }

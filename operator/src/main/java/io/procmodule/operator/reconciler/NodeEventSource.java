@@ -29,6 +29,7 @@ final class NodeEventSource extends InformerEventSource<Node, ProcModule> {
                         .withName(NAME)
                         .withWatchAllNamespaces()
                         .withItemStore(NodeCache.store())
+                        .withInformerListLimit(Informers.LIST_PAGE)
                         // Additions and deletions: the resources that select or labelled the node.
                         .withSecondaryToPrimaryMapper(node -> NodeRouting.concerned(
                                 node, context.getPrimaryCache().list().toList()))
