@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -15,37 +16,29 @@ import io.procmodule.operator.api.ProcModule;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The informers the reconciler reads: the agent DaemonSets and the agent and unload pods (in the
  * operator's namespace, tied to their ProcModule by label), and all nodes.
  */
 final class Informers {
-    private static final String NODES = "nodes";
+    /**
+     * Objects per page when an informer lists. One list of 5,000 nodes or 100,000 pods from a busy
+     * API server can outlast the client's request timeout (10 s), and the informer then stops.
+     */
+    static final long LIST_PAGE = 500;
+
     private static final String PODS = "pods";
     private static final String DAEMONSETS = "daemonsets";
 
     private Informers() {}
 
     static List<EventSource<?, ProcModule>> create(EventSourceContext<ProcModule> context, String namespace) {
-        // Nodes belong to no ProcModule: any relevant change may change any ProcModule's node set.
-        var nodes = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(Node.class, ProcModule.class)
-                        .withName(NODES)
-                        .withWatchAllNamespaces()
-                        .withItemStore(NodeCache.store(context.getClient().getKubernetesSerialization()))
-                        .withOnUpdateFilter(NodeCache::relevantChange)
-                        .withSecondaryToPrimaryMapper(node -> context.getPrimaryCache()
-                                .list()
-                                .map(ResourceID::fromResource)
-                                .collect(Collectors.toSet()))
-                        .build(),
-                context);
         return List.of(
-                managed(DaemonSet.class, DAEMONSETS, namespace, context),
-                managed(Pod.class, PODS, namespace, context),
-                nodes);
+                // DaemonSets are few and compared whole; pods are one per node and resource, kept pruned.
+                managed(DaemonSet.class, DAEMONSETS, namespace, null, context),
+                managed(Pod.class, PODS, namespace, PodCache.store(), context),
+                NodeEventSource.create(context));
     }
 
     /**
@@ -53,13 +46,15 @@ final class Informers {
      * and unload pods, owned by the ProcModule), tied to it by label.
      */
     private static <R extends HasMetadata> InformerEventSource<R, ProcModule> managed(
-            Class<R> type, String name, String namespace, EventSourceContext<ProcModule> context) {
+            Class<R> type, String name, String namespace, ItemStore<R> store, EventSourceContext<ProcModule> context) {
         return new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(type, ProcModule.class)
                         .withName(name)
                         .withNamespaces(Set.of(namespace))
                         .withLabelSelector(AgentLabels.MANAGED_SELECTOR)
                         .withSecondaryToPrimaryMapper(Informers::byInstanceLabel)
+                        .withItemStore(store)
+                        .withInformerListLimit(LIST_PAGE)
                         .build(),
                 context);
     }
@@ -75,7 +70,7 @@ final class Informers {
     }
 
     static InformerEventSource<Node, ProcModule> nodes(Context<ProcModule> ctx) {
-        return get(ctx, Node.class, NODES);
+        return get(ctx, Node.class, NodeEventSource.NAME);
     }
 
     static InformerEventSource<Pod, ProcModule> pods(Context<ProcModule> ctx) {

@@ -1,57 +1,74 @@
 package io.procmodule.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
-import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * How Nodes are watched cheaply. The informer keeps only the fields decisions use (so thousands of
- * nodes cost little memory), and only changes to those fields trigger reconciles (kubelet heartbeats
+ * nodes cost little memory and are read without copying), and only changes to those fields trigger reconciles (kubelet heartbeats
  * update every node every few seconds and must not).
  */
 final class NodeCache {
-    static final String[] KEPT_FIELDS = {
-        "metadata.labels", "spec.taints", "status.nodeInfo.kernelVersion", "status.nodeInfo.bootID", "status.conditions"
-    };
-
     private NodeCache() {}
 
-    static ItemStore<Node> store(KubernetesSerialization serialization) {
-        return new ReducedStateItemStore<>(
-                ReducedStateItemStore.NAME_KEY_STATE, Node.class, serialization, KEPT_FIELDS);
+    static ItemStore<Node> store() {
+        return new PrunedItemStore<>(NodeCache::prune);
     }
 
-    /** True when a field the operator decides on changed. */
-    static boolean relevantChange(Node newNode, Node oldNode) {
-        return !Objects.equals(
-                        newNode.getMetadata().getLabels(), oldNode.getMetadata().getLabels())
-                || !Objects.equals(taints(newNode), taints(oldNode))
-                || !Objects.equals(kernel(newNode), kernel(oldNode))
-                || !Objects.equals(bootId(newNode), bootId(oldNode))
-                || !Objects.equals(ready(newNode), ready(oldNode));
+    /**
+     * What the operator keeps of a node: name, labels, taints, kernel, boot id and the Ready
+     * condition's status (heartbeat times change every few minutes and are not kept).
+     */
+    static Node prune(Node node) {
+        NodeBuilder b = new NodeBuilder()
+                .withNewMetadata()
+                .withName(node.getMetadata().getName())
+                .withUid(node.getMetadata().getUid())
+                .withResourceVersion(node.getMetadata().getResourceVersion())
+                .withLabels(node.getMetadata().getLabels())
+                .endMetadata();
+        if (node.getSpec() != null && node.getSpec().getTaints() != null) {
+            b.withNewSpec().withTaints(node.getSpec().getTaints()).endSpec();
+        }
+        String ready = ready(node);
+        b.withNewStatus()
+                .withNewNodeInfo()
+                .withKernelVersion(kernel(node))
+                .withBootID(bootId(node))
+                .endNodeInfo()
+                .withConditions(
+                        ready == null
+                                ? List.of()
+                                : List.of(new NodeConditionBuilder()
+                                        .withType("Ready")
+                                        .withStatus(ready)
+                                        .build()))
+                .endStatus();
+        return b.build();
     }
 
-    private static Object taints(Node n) {
+    static Object taints(Node n) {
         return n.getSpec() == null ? null : n.getSpec().getTaints();
     }
 
-    private static String kernel(Node n) {
+    static String kernel(Node n) {
         return n.getStatus() == null || n.getStatus().getNodeInfo() == null
                 ? null
                 : n.getStatus().getNodeInfo().getKernelVersion();
     }
 
-    private static String bootId(Node n) {
+    static String bootId(Node n) {
         return n.getStatus() == null || n.getStatus().getNodeInfo() == null
                 ? null
                 : n.getStatus().getNodeInfo().getBootID();
     }
 
-    private static String ready(Node n) {
+    static String ready(Node n) {
         return Optional.ofNullable(n.getStatus())
                 .map(s -> s.getConditions())
                 .flatMap(cs -> cs.stream()

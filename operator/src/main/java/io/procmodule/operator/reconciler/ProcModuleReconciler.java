@@ -26,8 +26,10 @@ import io.procmodule.operator.status.StatusAggregator;
 import io.procmodule.operator.status.StatusEvents;
 import io.procmodule.operator.status.StatusInput;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     private final NodeActions nodeActions;
     private final EventRecorder events;
     private final UnloadTimers unloadTimers = new UnloadTimers();
+    private final StatusPacing pacing = new StatusPacing();
 
     ProcModuleReconciler(
             OperatorConfig config, Clock clock, DaemonSets daemonSets, NodeActions nodeActions, EventRecorder events) {
@@ -98,10 +101,11 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
             nodeActions.apply(pm, decision.plan(), decision.agent(), Informers.pods(ctx));
         }
 
-        report(pm, ctx, observed, decision, now);
-        return decision.needsRecheck()
-                ? UpdateControl.<ProcModule>noUpdate().rescheduleAfter(config.recheckInterval())
-                : UpdateControl.noUpdate();
+        Optional<Duration> paced = report(pm, ctx, observed, decision, now);
+        Optional<Duration> recheck = decision.needsRecheck() ? Optional.of(config.recheckInterval()) : Optional.empty();
+        return paced.or(() -> recheck)
+                .map(after -> UpdateControl.<ProcModule>noUpdate().rescheduleAfter(after))
+                .orElseGet(UpdateControl::noUpdate);
     }
 
     @Override
@@ -119,11 +123,13 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
             LOG.info(
                     "{}: every node unloaded or abandoned; removing the finalizer",
                     pm.getMetadata().getName());
+            pacing.forget(pm.getMetadata().getName());
             return DeleteControl.defaultDelete();
         }
-        report(pm, ctx, observed, decision, now);
-        return DeleteControl.noFinalizerRemoval()
-                .rescheduleAfter(config.recheckInterval().toMillis());
+        Duration after = report(pm, ctx, observed, decision, now)
+                .filter(paced -> paced.compareTo(config.recheckInterval()) < 0)
+                .orElse(config.recheckInterval());
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(after.toMillis());
     }
 
     private ClusterSnapshot observe(ProcModule pm, Context<ProcModule> ctx) {
@@ -178,27 +184,35 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
      * be correct too, but is not simpler: the PUT needs no field manager and no list-map keys. On the
      * real API server, two operators writing at once while the spec changes get many 409s and every
      * stored status stays consistent (e2e StatusWritesOnApiServerTest). Nothing is written when the
-     * status is unchanged.
+     * status is unchanged; a change that comes too soon after the last write is left to a later
+     * reconcile ({@link StatusPacing}), whose delay is returned.
      */
-    private void report(
+    private Optional<Duration> report(
             ProcModule pm, Context<ProcModule> ctx, ClusterSnapshot observed, Decision decision, Instant now) {
         ProcModuleStatus previous = pm.getStatus();
         ProcModuleStatus next = StatusAggregator.aggregate(statusInput(pm, observed, decision, now));
         if (StatusAggregator.same(previous, next)) {
-            return;
+            return Optional.empty();
+        }
+        String name = pm.getMetadata().getName();
+        Duration wait = pacing.waitFor(name, clock.instant());
+        if (!wait.isZero()) {
+            return Optional.of(wait);
         }
         // The utility may apply the change to pm itself: previous is captured above.
         PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(pm, ctx, r -> {
             r.setStatus(next);
             return r;
         });
+        pacing.wrote(name, clock.instant());
         LOG.info(
                 "{}: status {} {} (generation {})",
-                pm.getMetadata().getName(),
+                name,
                 next.getPhase(),
                 next.getReady(),
                 next.getObservedGeneration());
         StatusEvents.between(previous, next).forEach(e -> events.record(pm, e));
+        return Optional.empty();
     }
 
     /** A blocked resource that never applied anything shows no entry and module names. */

@@ -101,7 +101,7 @@ public final class ScaleBenchmark {
                 .mapToLong(s -> s.getBytes(StandardCharsets.UTF_8).length)
                 .sum();
 
-        ItemStore<Node> store = NodeCacheScale.store(JSON);
+        ItemStore<Node> store = NodeCacheScale.store();
         for (String s : wire) {
             Node node = JSON.unmarshal(s, Node.class);
             store.put(store.getKey(node), node);
@@ -120,7 +120,7 @@ public final class ScaleBenchmark {
                 n);
         double keptHeap = retainedPerNode(
                 () -> {
-                    ItemStore<Node> s = NodeCacheScale.store(JSON);
+                    ItemStore<Node> s = NodeCacheScale.store();
                     wire.forEach(w -> {
                         Node node = JSON.unmarshal(w, Node.class);
                         s.put(s.getKey(node), node);
@@ -504,7 +504,7 @@ public final class ScaleBenchmark {
                     r.sameMs());
         }
         System.out.println(
-                "    store list = NodeCache store values() (rebuilds Nodes from kept fields, as Cluster.observe"
+                "    store list = NodeCache store values() (pruned Nodes stored as they are, as ClusterSnapshot.observe"
                         + " does); selection = NodeSelection.desired; same() = the nothing-changed check");
         Row big = rows.get(rows.size() - 1);
         Row mid = rows.stream().filter(r -> r.n() == 5_000).findFirst().orElse(big);

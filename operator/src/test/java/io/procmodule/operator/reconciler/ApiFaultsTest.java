@@ -155,7 +155,10 @@ class ApiFaultsTest {
         client.resource(procModule()).create();
 
         placeAgents();
+        // One node after the other: two status changes, so two (aggregated) NodeVerified events take
+        // the refused event writes while applying, as the other calls' faults are taken there too.
         kubelet.report("hello", "node-a", PodStatuses.agentVerified("Loaded"));
+        awaitStatus(s -> s.getVerifiedNodes() == 1);
         kubelet.report("hello", "node-b", PodStatuses.agentVerified("Loaded"));
         awaitStatus(s -> s.getPhase() == Phase.Ready);
         // Settled: no status write in a loop (every write changes the resourceVersion).

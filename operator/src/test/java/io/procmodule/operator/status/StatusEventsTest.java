@@ -44,6 +44,28 @@ class StatusEventsTest {
     }
 
     @Test
+    void manyTransitionsInOneChangeBecomeOneEventPerKind() {
+        NodeStatus[] building = new NodeStatus[12];
+        NodeStatus[] done = new NodeStatus[12];
+        for (int i = 0; i < 12; i++) {
+            building[i] = node("n" + i, NodeState.Building, "Building");
+            done[i] = i < 9
+                    ? node("n" + i, NodeState.Verified, "Loaded")
+                    : node("n" + i, NodeState.Failed, "HeadersMissing");
+        }
+        List<ResourceEvent> events = StatusEvents.between(status(building), status(done));
+        assertThat(events).extracting(ResourceEvent::reason).containsExactly("NodeVerified", "NodeFailed");
+        assertThat(events.get(0).message())
+                .startsWith("9 nodes verified: node n0 (kernel 6.1): Loaded")
+                .contains("node n4 ")
+                .doesNotContain("node n5 ")
+                .endsWith("; and 4 more");
+        assertThat(events.get(1).message())
+                .isEqualTo("3 nodes failed: node n9 (kernel 6.1): HeadersMissing: msg; "
+                        + "node n10 (kernel 6.1): HeadersMissing: msg; node n11 (kernel 6.1): HeadersMissing: msg");
+    }
+
+    @Test
     void blockersAreReportedWhenTheyAppearOrChange() {
         ProcModuleStatus blocked = status();
         Condition c = new Condition();

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+type resourceWant struct {
+	name             string
+	desired, failing int
+}
+
+type report struct {
+	o                                 options
+	fleet                             []simNode
+	wants                             []resourceWant
+	began, rolloutEnd, steadyEnd      time.Time
+	audit                             []auditEvent
+	events                            []eventRecord
+	gc                                gcFigures
+	reconcileRollout, reconcileSteady reconcileMetrics
+	cpuRollout, cpuSteady             float64
+	podWrites, leaseRenewals          int64
+	nodeErrors, podErrors             string
+}
+
+// perResource: what one ProcModule's rollout cost and how long it took, from the audit log.
+type perResource struct {
+	name                           string
+	created, floor, final          time.Time
+	statusWrites, statusConflicts  int
+	statusPeak, events, eventsPeak int
+}
+
+func peakPerSecond(times []time.Time) int {
+	perSecond := map[int64]int{}
+	peak := 0
+	for _, t := range times {
+		perSecond[t.Unix()]++
+		peak = max(peak, perSecond[t.Unix()])
+	}
+	return peak
+}
+
+func (r report) resources() []perResource {
+	ns := r.o.namespace
+	var out []perResource
+	sort.Slice(r.wants, func(i, j int) bool { return r.wants[i].name < r.wants[j].name })
+	for _, w := range r.wants {
+		p := perResource{name: w.name}
+		podPrefix := "procmodule-" + w.name + "-"
+		var writes []time.Time
+		for _, e := range r.audit {
+			t := e.StageTimestamp.Time
+			switch {
+			case e.Verb == "create" && e.resource() == "procmodules" && e.who(ns) == "bench" && e.name() == w.name:
+				p.created = t
+			case e.resource() == "pods/status" && e.UserAgent == finalAgent && strings.HasPrefix(e.name(), podPrefix) && !t.After(r.rolloutEnd):
+				if t.After(p.floor) {
+					p.floor = t
+				}
+			case e.resource() == "procmodules/status" && e.who(ns) == "operator" && e.write() && e.name() == w.name && !t.After(r.rolloutEnd):
+				if e.ResponseStatus != nil && e.ResponseStatus.Code == 409 {
+					p.statusConflicts++
+					continue
+				}
+				p.statusWrites++
+				writes = append(writes, t)
+				if t.After(p.final) {
+					p.final = t
+				}
+			}
+		}
+		p.statusPeak = peakPerSecond(writes)
+		var evs []time.Time
+		for _, e := range r.events {
+			if e.object == w.name && !e.created.After(r.rolloutEnd) {
+				p.events += int(max(e.count, 1))
+				evs = append(evs, e.created)
+			}
+		}
+		p.eventsPeak = peakPerSecond(evs)
+		out = append(out, p)
+	}
+	return out
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.2f", d.Seconds()) }
+
+func ms(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	if math.IsInf(v, 1) {
+		return ">max"
+	}
+	return fmt.Sprintf("%.1f", v*1000)
+}
+
+func (r report) print(w io.Writer) {
+	res := r.resources()
+	fmt.Fprintf(w, "\n== %d nodes x %d ProcModules (failing share %.0f%%, tainted share %.0f%%, lease %s renewed every %s, node status every %s)\n",
+		r.o.nodes, r.o.resources, r.o.failShare*100, r.o.taintShare*100, r.o.leaseLength, r.o.leaseLength/4, r.o.statusReport)
+	if r.o.conditions != "" {
+		fmt.Fprintf(w, "   conditions: %s\n", r.o.conditions)
+	}
+	fmt.Fprintf(w, "%-10s %7s %9s %9s %7s %8s %8s %7s %6s %6s\n",
+		"resource", "desired", "floor(s)", "final(s)", "diff(s)", "st.writes", "st.peak/s", "409s", "events", "ev.pk/s")
+	var worstDiff, worstFinal, worstFloor time.Duration
+	var sumWrites, maxPeak, sumEvents, maxEvPeak int
+	for i, p := range res {
+		floor, final := p.floor.Sub(p.created), p.final.Sub(p.created)
+		worstDiff = max(worstDiff, final-floor)
+		worstFinal = max(worstFinal, final)
+		worstFloor = max(worstFloor, floor)
+		sumWrites += p.statusWrites
+		sumEvents += p.events
+		maxPeak = max(maxPeak, p.statusPeak)
+		maxEvPeak = max(maxEvPeak, p.eventsPeak)
+		fmt.Fprintf(w, "%-10s %7d %9s %9s %7s %8d %8d %7d %6d %6d\n", p.name, r.wants[i].desired,
+			secs(floor), secs(final), secs(final-floor), p.statusWrites, p.statusPeak, p.statusConflicts, p.events, p.eventsPeak)
+	}
+	n := max(len(res), 1)
+	fmt.Fprintf(w, "SUMMARY nodes=%d resources=%d floor=%ss final=%ss worst_diff=%ss status_writes_per_resource=%.1f status_peak_per_s=%d events_per_resource=%.1f events_peak_per_s=%d reconciles=%.0f p50_ms=%s p99_ms=%s mean_ms=%s cpu_s=%.1f heap_peak_mib=%.0f heap_live_peak_mib=%.0f heap_live_full_gc_mib=%.0f steady_writes=%d steady_reconciles=%.0f\n",
+		r.o.nodes, r.o.resources, secs(worstFloor), secs(worstFinal), secs(worstDiff),
+		float64(sumWrites)/float64(n), maxPeak, float64(sumEvents)/float64(n), maxEvPeak,
+		r.reconcileRollout.count, ms(r.reconcileRollout.quantile(0.5)), ms(r.reconcileRollout.quantile(0.99)),
+		ms(r.reconcileRollout.sum/math.Max(r.reconcileRollout.count, 1)),
+		r.cpuRollout, r.gc.peakBeforeMiB, r.gc.peakAfterMiB, r.gc.liveAfterFullMiB, r.steadyWrites(), r.reconcileSteady.count)
+
+	fmt.Fprintf(w, "operator: %.1f CPU s during the rollout (%.0f s wall), %.1f CPU s in %s of steady state; heap peak %.0f MiB in use, at most %.0f MiB after a collection, %.0f MiB live after a full collection at the end of the rollout (%d collections)\n",
+		r.cpuRollout, r.rolloutEnd.Sub(r.began).Seconds(), r.cpuSteady, r.o.steady, r.gc.peakBeforeMiB, r.gc.peakAfterMiB, r.gc.liveAfterFullMiB, r.gc.collections)
+	fmt.Fprintf(w, "reconciles: rollout %.0f (p50 %s ms, p99 %s ms, mean %s ms); steady state %.0f\n",
+		r.reconcileRollout.count, ms(r.reconcileRollout.quantile(0.5)), ms(r.reconcileRollout.quantile(0.99)),
+		ms(r.reconcileRollout.sum/math.Max(r.reconcileRollout.count, 1)), r.reconcileSteady.count)
+	fmt.Fprintf(w, "simulated kubelets: %d pod status writes, %d lease renewals (not in the audit log); failed node writes %s; failed pod writes %s\n",
+		r.podWrites, r.leaseRenewals, r.nodeErrors, r.podErrors)
+
+	fmt.Fprintf(w, "API requests during the rollout, by requester and verb:\n")
+	r.printRequests(w, r.began, r.rolloutEnd, false)
+	fmt.Fprintf(w, "operator requests during the rollout, by verb and resource:\n")
+	r.printRequests(w, r.began, r.rolloutEnd, true)
+	fmt.Fprintf(w, "operator requests in steady state (%s), by verb and resource:\n", r.o.steady)
+	r.printOperator(w, r.rolloutEnd, r.steadyEnd)
+}
+
+func (r report) steadyWrites() int {
+	n := 0
+	for _, e := range r.audit {
+		t := e.StageTimestamp.Time
+		if t.After(r.rolloutEnd) && !t.After(r.steadyEnd) && e.who(r.o.namespace) == "operator" && e.write() && e.resource() != "leases" {
+			n++
+		}
+	}
+	return n
+}
+
+func (r report) printRequests(w io.Writer, from, to time.Time, operatorOnly bool) {
+	counts := map[string]int{}
+	for _, e := range r.audit {
+		t := e.StageTimestamp.Time
+		if t.Before(from) || t.After(to) {
+			continue
+		}
+		who := e.who(r.o.namespace)
+		if operatorOnly {
+			if who != "operator" {
+				continue
+			}
+			counts[e.Verb+" "+e.resource()]++
+		} else {
+			counts[who+" "+e.Verb]++
+		}
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if len(keys) == 0 {
+		fmt.Fprintf(w, "  (none)\n")
+	}
+	for _, k := range keys {
+		fmt.Fprintf(w, "  %-45s %8d\n", k, counts[k])
+	}
+}
+
+func (r report) printOperator(w io.Writer, from, to time.Time) {
+	r.printRequests(w, from, to, true)
+}

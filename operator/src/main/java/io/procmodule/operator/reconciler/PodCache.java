@@ -1,0 +1,68 @@
+package io.procmodule.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.procmodule.operator.agent.AgentLabels;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the operator keeps of its agent and unload pods: at 5,000 nodes and 20 resources the informer
+ * holds 100,000 of them, and a full Pod (three containers' specs, env, volumes, security contexts)
+ * is many times what the status is read from. Kept: identity, labels, the config-hash annotation,
+ * owner, creation and deletion times, the node, and the phase and container states.
+ */
+final class PodCache {
+    private PodCache() {}
+
+    static ItemStore<Pod> store() {
+        return new PrunedItemStore<>(PodCache::prune);
+    }
+
+    static Pod prune(Pod pod) {
+        var meta = pod.getMetadata();
+        String hash =
+                meta.getAnnotations() == null ? null : meta.getAnnotations().get(AgentLabels.CONFIG_HASH);
+        PodBuilder b = new PodBuilder()
+                .withNewMetadata()
+                .withName(meta.getName())
+                .withNamespace(meta.getNamespace())
+                .withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion())
+                .withLabels(meta.getLabels())
+                .withAnnotations(hash == null ? null : Map.of(AgentLabels.CONFIG_HASH, hash))
+                .withOwnerReferences(meta.getOwnerReferences())
+                .withCreationTimestamp(meta.getCreationTimestamp())
+                .withDeletionTimestamp(meta.getDeletionTimestamp())
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(pod.getSpec() == null ? null : pod.getSpec().getNodeName())
+                .endSpec();
+        if (pod.getStatus() != null) {
+            b.withNewStatus()
+                    .withPhase(pod.getStatus().getPhase())
+                    .withInitContainerStatuses(containers(pod.getStatus().getInitContainerStatuses()))
+                    .withContainerStatuses(containers(pod.getStatus().getContainerStatuses()))
+                    .endStatus();
+        }
+        return b.build();
+    }
+
+    /** Name, readiness and states (with exit codes, reasons and termination messages); no images or ids. */
+    private static List<ContainerStatus> containers(List<ContainerStatus> statuses) {
+        return statuses == null
+                ? List.of()
+                : statuses.stream()
+                        .map(s -> new ContainerStatusBuilder()
+                                .withName(s.getName())
+                                .withReady(s.getReady())
+                                .withRestartCount(s.getRestartCount())
+                                .withState(s.getState())
+                                .withLastState(s.getLastState())
+                                .build())
+                        .toList();
+    }
+}

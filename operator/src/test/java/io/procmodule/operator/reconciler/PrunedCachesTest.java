@@ -1,0 +1,86 @@
+package io.procmodule.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.procmodule.operator.agent.AgentLabels;
+import io.procmodule.operator.api.NodeState;
+import io.procmodule.operator.status.PodReadings;
+import io.procmodule.operator.testing.PodStatuses;
+import io.procmodule.operator.testing.TestNodes;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PrunedCachesTest {
+    @Test
+    void aPrunedNodeKeepsWhatDecisionsReadAndDropsTheRest() {
+        Node full = new NodeBuilder(TestNodes.node(
+                        "n1", "6.1.0-28-amd64", Map.of("pool", "a"), List.of(TestNodes.taint("k", "v", "NoSchedule"))))
+                .editMetadata()
+                .withResourceVersion("7")
+                .addToAnnotations("big", "x".repeat(1000))
+                .endMetadata()
+                .editStatus()
+                .addNewImage()
+                .withNames("registry/image:1")
+                .withSizeBytes(1L)
+                .endImage()
+                .editFirstCondition()
+                .withLastHeartbeatTime("2026-11-28T12:00:00Z")
+                .endCondition()
+                .endStatus()
+                .build();
+        ItemStore<Node> store = NodeCache.store();
+        store.put(store.getKey(full), full);
+        Node kept = store.get("n1");
+
+        assertThat(kept.getMetadata().getLabels()).isEqualTo(full.getMetadata().getLabels());
+        assertThat(kept.getMetadata().getResourceVersion()).isEqualTo("7");
+        assertThat(kept.getSpec().getTaints()).isEqualTo(full.getSpec().getTaints());
+        assertThat(NodeCache.kernel(kept)).isEqualTo("6.1.0-28-amd64");
+        assertThat(NodeCache.bootId(kept)).isEqualTo(NodeCache.bootId(full));
+        assertThat(NodeCache.ready(kept)).isEqualTo("True");
+        assertThat(kept.getMetadata().getAnnotations()).isNullOrEmpty();
+        assertThat(kept.getStatus().getImages()).isNullOrEmpty();
+        assertThat(kept.getStatus().getConditions().get(0).getLastHeartbeatTime())
+                .isNull();
+        // Read as stored: no copy per read.
+        assertThat(store.get("n1")).isSameAs(kept);
+    }
+
+    @Test
+    void aPrunedPodReadsTheSameAsTheFullOne() {
+        Pod full = new PodBuilder()
+                .withNewMetadata()
+                .withName("procmodule-hello-abcde")
+                .withNamespace("procmodule-system")
+                .withLabels(Map.of(AgentLabels.INSTANCE, "hello"))
+                .withAnnotations(Map.of(AgentLabels.CONFIG_HASH, "h1", "other", "x"))
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName("n1")
+                .addNewContainer()
+                .withName("monitor")
+                .withImage("agent")
+                .endContainer()
+                .endSpec()
+                .withStatus(PodStatuses.agentBuildFailed("HeadersMissing", "no headers for 6.1"))
+                .build();
+        Pod kept = PodCache.prune(full);
+
+        assertThat(kept.getSpec().getContainers()).isEmpty();
+        assertThat(kept.getSpec().getNodeName()).isEqualTo("n1");
+        assertThat(kept.getMetadata().getAnnotations()).containsOnlyKeys(AgentLabels.CONFIG_HASH);
+        assertThat(PodReadings.agent(kept, "h1")).isEqualTo(PodReadings.agent(full, "h1"));
+        assertThat(PodReadings.agent(kept, "h1").state()).isEqualTo(NodeState.Failed);
+        Pod verified = new PodBuilder(full)
+                .withStatus(PodStatuses.agentVerified("Loaded"))
+                .build();
+        assertThat(PodReadings.agent(PodCache.prune(verified), "h1")).isEqualTo(PodReadings.agent(verified, "h1"));
+    }
+}
