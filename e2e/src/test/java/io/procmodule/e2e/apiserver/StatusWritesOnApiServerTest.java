@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.procmodule.e2e.rbac.DeploymentEnv;
@@ -123,10 +125,11 @@ class StatusWritesOnApiServerTest {
                                         .get()
                                         .getStatus()
                                 != null);
-                admin.resources(ProcModule.class).withName(NAME).edit(edited -> {
-                    edited.getSpec().setMessage("message " + i);
-                    return edited;
-                });
+                // As `kubectl patch --type=merge`: no resourceVersion, so the operators' status writes
+                // never make the user's edit fail.
+                admin.resources(ProcModule.class)
+                        .withName(NAME)
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"message\":\"message " + i + "\"}}");
             });
             long lastGeneration = admin.resources(ProcModule.class)
                     .withName(NAME)
