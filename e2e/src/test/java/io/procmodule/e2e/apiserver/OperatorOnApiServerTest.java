@@ -229,10 +229,16 @@ class OperatorOnApiServerTest {
                         .getMetadata()
                         .getLabels()
                         .containsKey(moduleLabel));
-        ProcModuleStatus status =
-                admin.resources(ProcModule.class).withName(Sample.NAME).get().getStatus();
-        assertThat(status.getDesiredNodes()).isEqualTo(1);
-        assertThat(agentPods()).extracting(pod -> pod.getSpec().getNodeName()).containsExactly(kept);
+        // The label goes as soon as the node is unloaded; the status saying so is paced (up to 500 ms later)
+        // and the pod's deletion is graceful, so both are awaited rather than read once.
+        await("status and agent pods without " + leaving).atMost(STEP).untilAsserted(() -> {
+            ProcModuleStatus status = admin.resources(ProcModule.class)
+                    .withName(Sample.NAME)
+                    .get()
+                    .getStatus();
+            assertThat(status.getDesiredNodes()).isEqualTo(1);
+            assertThat(agentPods()).extracting(pod -> pod.getSpec().getNodeName()).containsExactly(kept);
+        });
         assertThat(admin.nodes().withName(kept).get().getMetadata().getLabels()).containsKey(moduleLabel);
         assertThat(AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER))
                 .as("the operator's unload pods since %s left the selection", leaving)
