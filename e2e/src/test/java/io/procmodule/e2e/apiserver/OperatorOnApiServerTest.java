@@ -237,7 +237,9 @@ class OperatorOnApiServerTest {
                     .get()
                     .getStatus();
             assertThat(status.getDesiredNodes()).isEqualTo(1);
-            assertThat(agentPods()).extracting(pod -> pod.getSpec().getNodeName()).containsExactly(kept);
+            assertThat(agentPods())
+                    .extracting(pod -> pod.getSpec().getNodeName())
+                    .containsExactly(kept);
         });
         assertThat(admin.nodes().withName(kept).get().getMetadata().getLabels()).containsKey(moduleLabel);
         assertThat(AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER))
