@@ -103,7 +103,14 @@ func runBench(ctx context.Context, o options, operatorCmd []string) error {
 	for {
 		list, err := dyn.Resource(procModules).List(ctx, metav1.ListOptions{})
 		if err != nil {
-			return err
+			// A saturated API server times requests out (seen at 1,000 nodes x 20 resources on 2 cores);
+			// the rollout goes on, so the poll does too until the deadline.
+			if time.Now().After(deadline) || ctx.Err() != nil {
+				return err
+			}
+			logf("listing ProcModules: %v (retrying)", err)
+			time.Sleep(2 * time.Second)
+			continue
 		}
 		done := 0
 		for _, item := range list.Items {
