@@ -166,7 +166,7 @@ func runBench(ctx context.Context, o options, operatorCmd []string) error {
 	r := report{
 		o: o, fleet: fleet, began: began, rolloutEnd: rolloutEnd, steadyEnd: steadyEnd,
 		audit: audit, events: events, gc: gc,
-		reconcileRollout: metricsRollout.minus(metricsBefore), reconcileSteady: metricsSteady.minus(metricsRollout),
+		metricsRollout: metricsRollout.minus(metricsBefore), metricsSteady: metricsSteady.minus(metricsRollout),
 		cpuRollout: cpuRollout, cpuSteady: cpuSteady,
 		podWrites: podWrites, leaseRenewals: agents.renewals.Load(), nodeErrors: agents.errors.String(), podErrors: kubelets.errors.String(),
 	}

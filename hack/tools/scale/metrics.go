@@ -13,60 +13,85 @@ import (
 	"strings"
 )
 
-// reconcileTimer is JOSDK's reconcile execution timer as the operator's Prometheus endpoint shows it
-// (with its percentile histogram on, see ProcModuleOperator).
-const reconcileTimer = "operator_sdk_controllers_execution_reconcile_seconds"
+// The operator's timers as its Prometheus endpoint shows them (percentile histograms on, see
+// ProcModuleOperator): JOSDK's reconcile timer, which includes the reconcile's API calls, and the
+// reconciler's own compute timer (observe, decide, aggregate; ProcModuleReconciler.COMPUTE_TIMER).
+const (
+	reconcileTimer = "operator_sdk_controllers_execution_reconcile_seconds"
+	computeTimer   = "procmodule_reconcile_compute_seconds"
+)
 
-// reconcileMetrics: the reconcile timer's count, sum and cumulative buckets (le -> count).
+// reconcileMetrics: one timer's count, sum and cumulative buckets (le -> count).
 type reconcileMetrics struct {
 	count, sum float64
 	buckets    map[float64]float64
 }
 
+// operatorMetrics: both timers from one scrape.
+type operatorMetrics struct {
+	reconcile, compute reconcileMetrics
+}
+
 var leLabel = regexp.MustCompile(`le="([^"]+)"`)
 
-func (p *operatorProcess) scrape() reconcileMetrics {
-	m := reconcileMetrics{buckets: map[float64]float64{}}
+func (p *operatorProcess) scrape() operatorMetrics {
+	m := operatorMetrics{
+		reconcile: reconcileMetrics{buckets: map[float64]float64{}},
+		compute:   reconcileMetrics{buckets: map[float64]float64{}},
+	}
 	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", p.port))
 	if err != nil {
 		logf("scraping the operator: %v", err)
 		return m
 	}
 	defer resp.Body.Close()
-	parseMetrics(resp.Body, &m)
+	parseMetrics(resp.Body, map[string]*reconcileMetrics{reconcileTimer: &m.reconcile, computeTimer: &m.compute})
 	return m
 }
 
-func parseMetrics(r io.Reader, m *reconcileMetrics) {
+func (m operatorMetrics) minus(before operatorMetrics) operatorMetrics {
+	return operatorMetrics{reconcile: m.reconcile.minus(before.reconcile), compute: m.compute.minus(before.compute)}
+}
+
+// parseMetrics adds each named timer's samples (summed over label sets) to its metrics.
+func parseMetrics(r io.Reader, timers map[string]*reconcileMetrics) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		if !strings.HasPrefix(line, reconcileTimer) {
+		if strings.HasPrefix(line, "#") {
 			continue
 		}
 		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
+		if i < 0 {
 			continue
 		}
 		name := line[:i]
 		if j := strings.IndexByte(name, '{'); j >= 0 {
 			name = name[:j]
 		}
-		switch name {
-		case reconcileTimer + "_count":
-			m.count += v
-		case reconcileTimer + "_sum":
-			m.sum += v
-		case reconcileTimer + "_bucket":
-			if le := leLabel.FindStringSubmatch(line); le != nil {
-				b, err := strconv.ParseFloat(le[1], 64)
-				if le[1] == "+Inf" {
-					b, err = math.Inf(1), nil
-				}
-				if err == nil {
-					m.buckets[b] += v
+		for timer, m := range timers {
+			if !strings.HasPrefix(name, timer) {
+				continue
+			}
+			v, err := strconv.ParseFloat(line[i+1:], 64)
+			if err != nil {
+				continue
+			}
+			switch name {
+			case timer + "_count":
+				m.count += v
+			case timer + "_sum":
+				m.sum += v
+			case timer + "_bucket":
+				if le := leLabel.FindStringSubmatch(line); le != nil {
+					b, err := strconv.ParseFloat(le[1], 64)
+					if le[1] == "+Inf" {
+						b, err = math.Inf(1), nil
+					}
+					if err == nil {
+						m.buckets[b] += v
+					}
 				}
 			}
 		}

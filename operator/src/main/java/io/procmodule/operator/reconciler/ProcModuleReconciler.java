@@ -13,6 +13,8 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.procmodule.operator.OperatorConfig;
 import io.procmodule.operator.agent.AgentConfig;
 import io.procmodule.operator.agent.DesiredDaemonSet;
@@ -46,6 +48,12 @@ import org.slf4j.LoggerFactory;
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<ProcModule> {
     public static final String NAME = "procmodule";
+    /**
+     * Time a reconcile spends on its own work (observe the caches, decide, aggregate the status),
+     * without the API calls JOSDK's reconcile timer also counts: what grows with nodes and resources.
+     */
+    public static final String COMPUTE_TIMER = "procmodule.reconcile.compute";
+
     private static final Logger LOG = LoggerFactory.getLogger(ProcModuleReconciler.class);
 
     private final OperatorConfig config;
@@ -53,23 +61,34 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     private final DaemonSets daemonSets;
     private final NodeActions nodeActions;
     private final EventRecorder events;
+    private final Timer computeTime;
     private final UnloadTimers unloadTimers = new UnloadTimers();
     private final StatusPacing pacing = new StatusPacing();
 
     ProcModuleReconciler(
-            OperatorConfig config, Clock clock, DaemonSets daemonSets, NodeActions nodeActions, EventRecorder events) {
+            OperatorConfig config,
+            Clock clock,
+            DaemonSets daemonSets,
+            NodeActions nodeActions,
+            EventRecorder events,
+            Timer computeTime) {
         this.config = config;
         this.clock = clock;
         this.daemonSets = daemonSets;
         this.nodeActions = nodeActions;
         this.events = events;
+        this.computeTime = computeTime;
     }
 
     /** The reconciler with its collaborators, all talking to the API server through {@code client}. */
-    public static ProcModuleReconciler create(KubernetesClient client, OperatorConfig config, Clock clock) {
+    public static ProcModuleReconciler create(
+            KubernetesClient client, OperatorConfig config, Clock clock, MeterRegistry registry) {
         EventRecorder events = new EventRecorder(client, clock);
+        Timer computeTime = Timer.builder(COMPUTE_TIMER)
+                .description("observe, decide and status aggregation of one reconcile, without its API calls")
+                .register(registry);
         return new ProcModuleReconciler(
-                config, clock, new DaemonSets(client), new NodeActions(client, config, events), events);
+                config, clock, new DaemonSets(client), new NodeActions(client, config, events), events, computeTime);
     }
 
     @Override
@@ -79,11 +98,14 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
 
     @Override
     public UpdateControl<ProcModule> reconcile(ProcModule pm, Context<ProcModule> ctx) {
+        long started = System.nanoTime();
         Instant now = clock.instant();
         ClusterSnapshot observed = observe(pm, ctx);
 
         Decision decision = Decision.forSpec(pm, ctx.getPrimaryCache().list().toList(), observed, config, now);
         unloadTimers.update(pm.getMetadata().getName(), decision.plan().unloadNodes(), now);
+        ProcModuleStatus next = StatusAggregator.aggregate(statusInput(pm, observed, decision, now));
+        computeTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 
         if (decision.mode() instanceof Mode.Blocked blocked) {
             LOG.info("{}: {}, nothing created: {}", pm.getMetadata().getName(), blocked.reason(), blocked.message());
@@ -101,7 +123,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
             nodeActions.apply(pm, decision.plan(), decision.agent(), Informers.pods(ctx));
         }
 
-        Optional<Duration> paced = report(pm, ctx, observed, decision, now);
+        Optional<Duration> paced = report(pm, ctx, next);
         Optional<Duration> recheck = decision.needsRecheck() ? Optional.of(config.recheckInterval()) : Optional.empty();
         return paced.or(() -> recheck)
                 .map(after -> UpdateControl.<ProcModule>noUpdate().rescheduleAfter(after))
@@ -110,11 +132,14 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
 
     @Override
     public DeleteControl cleanup(ProcModule pm, Context<ProcModule> ctx) {
+        long started = System.nanoTime();
         Instant now = clock.instant();
         ClusterSnapshot observed = observe(pm, ctx);
 
         Decision decision = Decision.forDeletion(pm, observed, config, now);
         unloadTimers.update(pm.getMetadata().getName(), decision.plan().unloadNodes(), now);
+        ProcModuleStatus next = StatusAggregator.aggregate(statusInput(pm, observed, decision, now));
+        computeTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 
         ctx.getSecondaryResource(DaemonSet.class).ifPresent(ds -> daemonSets.delete(pm, ds));
         nodeActions.apply(pm, decision.plan(), decision.agent(), Informers.pods(ctx));
@@ -126,7 +151,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
             pacing.forget(pm.getMetadata().getName());
             return DeleteControl.defaultDelete();
         }
-        Duration after = report(pm, ctx, observed, decision, now)
+        Duration after = report(pm, ctx, next)
                 .filter(paced -> paced.compareTo(config.recheckInterval()) < 0)
                 .orElse(config.recheckInterval());
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(after.toMillis());
@@ -187,10 +212,8 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
      * status is unchanged; a change that comes too soon after the last write is left to a later
      * reconcile ({@link StatusPacing}), whose delay is returned.
      */
-    private Optional<Duration> report(
-            ProcModule pm, Context<ProcModule> ctx, ClusterSnapshot observed, Decision decision, Instant now) {
+    private Optional<Duration> report(ProcModule pm, Context<ProcModule> ctx, ProcModuleStatus next) {
         ProcModuleStatus previous = pm.getStatus();
-        ProcModuleStatus next = StatusAggregator.aggregate(statusInput(pm, observed, decision, now));
         if (StatusAggregator.same(previous, next)) {
             return Optional.empty();
         }
