@@ -37,10 +37,7 @@ public final class PodReadings {
      * then any failure, current or last (a restarted container still failed); then progress.
      */
     public static NodeReading agent(Pod pod, String currentConfigHash) {
-        String podHash = pod.getMetadata().getAnnotations() == null
-                ? null
-                : pod.getMetadata().getAnnotations().get(AgentLabels.CONFIG_HASH);
-        if (!currentConfigHash.equals(podHash)) {
+        if (!currentConfigHash.equals(configHash(pod))) {
             return new NodeReading(
                     NodeState.Pending,
                     "Outdated",
@@ -73,6 +70,22 @@ public final class PodReadings {
                     NodeState.Verifying, "Verifying", "waiting for the readiness probe to read the entry");
         }
         return pending(pod, statuses);
+    }
+
+    /**
+     * Whether the pod (current configuration) is retrying a container that failed before although
+     * the kubelet no longer reports how: restarted, no last termination, not terminated now. A real
+     * kubelet reports crash-looping init containers like this between two attempts.
+     */
+    static boolean retryingAfterForgottenFailure(Pod pod, String currentConfigHash) {
+        if (pod == null || !currentConfigHash.equals(configHash(pod))) {
+            return false;
+        }
+        return containerStatuses(pod).stream()
+                .anyMatch(s -> s.getRestartCount() != null
+                        && s.getRestartCount() > 0
+                        && (s.getLastState() == null || s.getLastState().getTerminated() == null)
+                        && terminated(s) == null);
     }
 
     /** An unload pod: Succeeded confirms; anything else is still unloading (retries restart it). */
@@ -174,6 +187,12 @@ public final class PodReadings {
     private static String terminationMessage(ContainerStatus s) {
         ContainerStateTerminated t = terminated(s);
         return t == null ? null : t.getMessage();
+    }
+
+    private static String configHash(Pod pod) {
+        return pod.getMetadata().getAnnotations() == null
+                ? null
+                : pod.getMetadata().getAnnotations().get(AgentLabels.CONFIG_HASH);
     }
 
     private static String phase(Pod pod) {

@@ -71,6 +71,16 @@ public final class StatusAggregator {
             NodeReading reading = pod == null
                     ? new NodeReading(NodeState.Pending, "NoPod", "waiting for the DaemonSet to start an agent pod")
                     : PodReadings.agent(pod, in.agents().configHash());
+            NodeStatus before = previousNodes.get(name(node));
+            // A real kubelet forgets a crash-looping init container's failure while it retries it:
+            // without this the node (and the NodeFailed event) would flap on every retry.
+            if (before != null
+                    && before.getState() == NodeState.Failed
+                    && reading.state() != NodeState.Verified
+                    && PodReadings.retryingAfterForgottenFailure(
+                            pod, in.agents().configHash())) {
+                reading = new NodeReading(NodeState.Failed, before.getReason(), before.getMessage());
+            }
             desired.add(entry(node, reading, previousNodes, now));
         }
         Map<String, Pod> unloadPods = newestByNode(in.unloads().pods());

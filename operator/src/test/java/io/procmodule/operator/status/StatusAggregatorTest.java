@@ -191,6 +191,65 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void aFailureTheKubeletNoLongerReportsStaysShownWhileItsContainerIsRetried() {
+        List<Node> desired = List.of(node("a", "6.1"), node("b", "6.1"));
+        ProcModuleStatus failed = StatusAggregator.aggregate(input(
+                null,
+                desired,
+                List.of(
+                        agent("a", HASH, PodStatuses.agentBuildFailed("HeadersMissing", "install linux-headers-6.1")),
+                        agent("b", HASH, PodStatuses.agentBuilding())),
+                List.of(),
+                List.of(),
+                T0));
+        assertThat(byNode(failed).get("a").getState()).isEqualTo(NodeState.Failed);
+
+        // As a real kubelet reports the next attempt: running again, restarted, no last termination.
+        PodStatus retrying = PodStatuses.agentBuilding();
+        retrying.getInitContainerStatuses().get(0).setRestartCount(4);
+        PodStatus buildingAfterARestart = PodStatuses.agentBuilding();
+        buildingAfterARestart.getInitContainerStatuses().get(0).setRestartCount(1);
+        ProcModuleStatus duringRetry = StatusAggregator.aggregate(input(
+                failed,
+                desired,
+                List.of(agent("a", HASH, retrying), agent("b", HASH, buildingAfterARestart)),
+                List.of(),
+                List.of(),
+                T0.plusSeconds(40)));
+        assertThat(byNode(duringRetry).get("a"))
+                .extracting(NodeStatus::getState, NodeStatus::getReason, NodeStatus::getLastTransitionTime)
+                .containsExactly(NodeState.Failed, "HeadersMissing", T0.toString());
+        assertThat(byNode(duringRetry).get("b").getState())
+                .as("a node that had not failed is not held")
+                .isEqualTo(NodeState.Building);
+        assertThat(StatusAggregator.same(failed, duringRetry))
+                .as("nothing to write while the kubelet retries")
+                .isTrue();
+
+        ProcModuleStatus fixed = StatusAggregator.aggregate(input(
+                duringRetry,
+                desired,
+                List.of(agent("a", HASH, PodStatuses.agentVerified("Loaded")), agent("b", HASH, retrying)),
+                List.of(),
+                List.of(),
+                T0.plusSeconds(80)));
+        assertThat(byNode(fixed).get("a").getState())
+                .as("the retry that succeeds ends the failure")
+                .isEqualTo(NodeState.Verified);
+
+        ProcModuleStatus replaced = StatusAggregator.aggregate(input(
+                failed,
+                desired,
+                List.of(agent("a", HASH, PodStatuses.agentBuilding()), agent("b", HASH, retrying)),
+                List.of(),
+                List.of(),
+                T0.plusSeconds(80)));
+        assertThat(byNode(replaced).get("a").getState())
+                .as("a fresh pod (no restart) is a new attempt")
+                .isEqualTo(NodeState.Building);
+    }
+
+    @Test
     void terminationMessagesSplitIntoReasonAndMessage() {
         assertThat(TerminationMessage.parse("HeadersMissing\nline one\nline two\n", "F", "fallback"))
                 .isEqualTo(new TerminationMessage("HeadersMissing", "line one\nline two"));
