@@ -39,9 +39,7 @@ public final class Conflicts {
     }
 
     private static Set<String> names(ProcModule pm, List<Node> nodes) {
-        return NodeSelection.desired(
-                        pm.getSpec().getNodeSelector(), pm.getSpec().getTolerations(), nodes.stream())
-                .stream()
+        return NodeSelection.desired(pm, nodes.stream()).stream()
                 .map(n -> n.getMetadata().getName())
                 .collect(Collectors.toSet());
     }

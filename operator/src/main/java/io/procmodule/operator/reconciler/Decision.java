@@ -25,10 +25,8 @@ record Decision(Mode mode, AgentConfig agent, List<Node> desiredNodes, NodePlan 
     static Decision forSpec(
             ProcModule pm, Collection<ProcModule> all, ClusterSnapshot observed, OperatorConfig config, Instant now) {
         Mode mode = mode(pm, all, observed.nodes());
-        List<Node> desired = mode instanceof Mode.Applying
-                ? NodeSelection.desired(
-                        pm.getSpec().getNodeSelector(), pm.getSpec().getTolerations(), observed.nodes().stream())
-                : List.of();
+        List<Node> desired =
+                mode instanceof Mode.Applying ? NodeSelection.desired(pm, observed.nodes().stream()) : List.of();
         NodePlan plan = NodePlan.decide(
                 new NodePlan.Input(pm.getMetadata().getName(), mode, desired, observed, now, config.unloadTimeout()));
         return new Decision(mode, AgentConfig.of(pm, config.agentImage()), desired, plan);

@@ -3,17 +3,25 @@ package io.procmodule.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.procmodule.operator.agent.AgentLabels;
+import io.procmodule.operator.api.ProcModule;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * The nodes the DaemonSet controller will run an agent pod on, computed the same way: every
  * nodeSelector entry matches a label, and every NoSchedule/NoExecute taint is tolerated, by the
- * spec's tolerations or by those the DaemonSet controller adds to every daemon pod.
+ * spec's tolerations or by those the DaemonSet controller adds to every daemon pod. As for the
+ * DaemonSet controller, a NoSchedule taint only keeps new pods away: a node that already runs one
+ * keeps it unless a NoExecute taint is not tolerated. Otherwise a node that turns NotReady for a
+ * moment (a reboot, a kubelet restart: {@code node.kubernetes.io/not-ready:NoSchedule}) would leave
+ * the selection and have its module unloaded.
  */
 public final class NodeSelection {
     /** Added to every DaemonSet pod by the DaemonSet controller (pkg/controller/daemon/util). */
@@ -25,16 +33,40 @@ public final class NodeSelection {
             exists("node.kubernetes.io/pid-pressure", "NoSchedule"),
             exists("node.kubernetes.io/unschedulable", "NoSchedule"));
 
+    /** Taint effects that keep a new pod off a node, and those that also stop one running there. */
+    private static final Set<String> PLACE_EFFECTS = Set.of("NoSchedule", "NoExecute");
+
+    private static final Set<String> KEEP_EFFECTS = Set.of("NoExecute");
+
     private NodeSelection() {}
 
-    /** Sorted by name, so everything derived from it is deterministic. */
+    /** The nodes {@code pm} selects; those it has labelled already run its agent pod. */
+    public static List<Node> desired(ProcModule pm, Stream<Node> nodes) {
+        String placed = AgentLabels.nodeLabel(pm.getMetadata().getName());
+        return desired(
+                pm.getSpec().getNodeSelector(),
+                pm.getSpec().getTolerations(),
+                n -> n.getMetadata().getLabels() != null
+                        && n.getMetadata().getLabels().containsKey(placed),
+                nodes);
+    }
+
+    /**
+     * Sorted by name, so everything derived from it is deterministic; {@code running} tells the
+     * nodes that already run the daemon pod.
+     */
     public static List<Node> desired(
-            Map<String, String> nodeSelector, List<Toleration> tolerations, Stream<Node> nodes) {
+            Map<String, String> nodeSelector,
+            List<Toleration> tolerations,
+            Predicate<Node> running,
+            Stream<Node> nodes) {
         List<Toleration> all = new ArrayList<>(tolerations);
         all.addAll(DAEMONSET_TOLERATIONS);
         return nodes.filter(n -> matches(nodeSelector, n.getMetadata().getLabels()))
-                .filter(n ->
-                        tolerated(all, n.getSpec() == null ? null : n.getSpec().getTaints()))
+                .filter(n -> tolerated(
+                        all,
+                        n.getSpec() == null ? null : n.getSpec().getTaints(),
+                        running.test(n) ? KEEP_EFFECTS : PLACE_EFFECTS))
                 .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
                 .toList();
     }
@@ -44,12 +76,17 @@ public final class NodeSelection {
                 .allMatch(e -> labels != null && Objects.equals(labels.get(e.getKey()), e.getValue()));
     }
 
+    /** Whether a new daemon pod with these tolerations may be placed on a node with these taints. */
     public static boolean tolerated(List<Toleration> tolerations, List<Taint> taints) {
+        return tolerated(tolerations, taints, PLACE_EFFECTS);
+    }
+
+    private static boolean tolerated(List<Toleration> tolerations, List<Taint> taints, Set<String> effects) {
         if (taints == null) {
             return true;
         }
         return taints.stream()
-                .filter(t -> "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect()))
+                .filter(t -> effects.contains(t.getEffect()))
                 .allMatch(t -> tolerations.stream().anyMatch(tol -> tolerates(tol, t)));
     }
 

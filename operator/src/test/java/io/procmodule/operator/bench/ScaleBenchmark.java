@@ -130,7 +130,7 @@ public final class ScaleBenchmark {
                 n);
 
         // One reconcile: nodes listed from the store, desired selection, status aggregation, change check.
-        List<Node> desired = NodeSelection.desired(Map.of(), List.of(), fromStore.stream());
+        List<Node> desired = NodeSelection.desired(Map.of(), List.of(), node -> false, fromStore.stream());
         List<Pod> pods = new ArrayList<>(n);
         for (Node node : desired) {
             String name = node.getMetadata().getName();
@@ -151,7 +151,7 @@ public final class ScaleBenchmark {
 
         double aggregateMs = medianMs(() -> StatusAggregator.aggregate(steady));
         double sameMs = medianMs(() -> StatusAggregator.same(previous, status));
-        double selectMs = medianMs(() -> NodeSelection.desired(Map.of(), List.of(), fromStore.stream()));
+        double selectMs = medianMs(() -> NodeSelection.desired(Map.of(), List.of(), node -> false, fromStore.stream()));
         double listMs = medianMs(() -> store.values().toList());
 
         return new Row(

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.procmodule.operator.agent.AgentLabels;
+import io.procmodule.operator.api.ProcModule;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,7 @@ class NodeSelectionTest {
             node("not-ready", "6.1", Map.of(), List.of(taint("node.kubernetes.io/not-ready", null, "NoExecute"))));
 
     static List<String> desired(Map<String, String> selector, List<Toleration> tolerations) {
-        return NodeSelection.desired(selector, tolerations, NODES.stream()).stream()
+        return NodeSelection.desired(selector, tolerations, n -> false, NODES.stream()).stream()
                 .map(n -> n.getMetadata().getName())
                 .toList();
     }
@@ -63,5 +65,24 @@ class NodeSelectionTest {
                 .withOperator("Exists")
                 .build();
         assertThat(desired(Map.of(), List.of(maintenance))).contains("evicting");
+    }
+
+    /** As the DaemonSet controller: NoSchedule keeps new pods off; only NoExecute ends a running one. */
+    @Test
+    void aNodeThatTurnsNotReadyKeepsTheModuleItAlreadyRuns() {
+        String placed = AgentLabels.nodeLabel("hello-proc");
+        List<Node> nodes = List.of(
+                node(
+                        "rebooting",
+                        "6.1",
+                        Map.of(placed, ""),
+                        List.of(taint("node.kubernetes.io/not-ready", null, "NoSchedule"))),
+                node("joining", "6.1", Map.of(), List.of(taint("node.kubernetes.io/not-ready", null, "NoSchedule"))),
+                node("drained", "6.1", Map.of(placed, ""), List.of(taint("maintenance", null, "NoExecute"))));
+        ProcModule pm = ConflictsTest.pm("hello-proc", "2026-11-25T12:00:00Z", "hello_world", Map.of());
+
+        assertThat(NodeSelection.desired(pm, nodes.stream()))
+                .extracting(n -> n.getMetadata().getName())
+                .containsExactly("rebooting");
     }
 }

@@ -70,6 +70,10 @@ public final class DaemonSetController {
         List<String> selected = NodeSelection.desired(
                         Optional.ofNullable(template.getNodeSelector()).orElse(Map.of()),
                         Optional.ofNullable(template.getTolerations()).orElse(List.of()),
+                        n -> pods.stream()
+                                .anyMatch(p -> n.getMetadata()
+                                        .getName()
+                                        .equals(p.getSpec().getNodeName())),
                         nodes.stream())
                 .stream()
                 .map(n -> n.getMetadata().getName())
