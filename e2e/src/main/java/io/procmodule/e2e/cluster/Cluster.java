@@ -50,9 +50,6 @@ public interface Cluster extends AutoCloseable {
     /** The text {@code kubectl get procmodules} prints (rendered from the CRD's printer columns). */
     String kubectlGetProcModules();
 
-    /** Whether a real API server enforces the CRD's schema (the fabric8 mock does not). */
-    boolean enforcesCrdSchema();
-
     /** How long a rollout (build, load and verify on every node) may take on this cluster. */
     Duration rolloutTimeout();
 

@@ -205,11 +205,6 @@ public final class KindCluster implements Cluster {
     }
 
     @Override
-    public boolean enforcesCrdSchema() {
-        return true;
-    }
-
-    @Override
     public Duration rolloutTimeout() {
         return ROLLOUT_TIMEOUT;
     }

@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.procmodule.e2e.controlplane.NodeLease;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -17,11 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The simulated kubelet of one node. Registers the Node (kernel release, boot id and OS image read
- * in the VM, as a kubelet reads them from its host), runs every Pod bound to the node through a
- * {@link PodWorker}, stops the processes of deleted Pods, and power-cycles the node on request.
- * Models only what the operator reads from Nodes: labels, taints, {@code status.nodeInfo}, the
- * Ready condition; no heartbeats, leases, capacity accounting or evictions.
+ * The simulated kubelet of one node, talking to the real API server with the node's own client
+ * certificate ({@code system:node:<name>}, so the Node authorizer and NodeRestriction apply).
+ * Registers the Node (kernel release, boot id and OS image read in the VM, as a kubelet reads them
+ * from its host), keeps its Lease renewed, runs every Pod the scheduler binds to the node through a
+ * {@link PodWorker}, stops the processes of Pods being deleted and then confirms their deletion,
+ * and power-cycles the node on request. Models only what the operator reads from Nodes: labels,
+ * taints, {@code status.nodeInfo}, the Ready condition; no capacity accounting or evictions.
  */
 final class Kubelet {
     private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
@@ -52,18 +56,33 @@ final class Kubelet {
         return vm;
     }
 
-    /** Creates the Node object from what the VM reports about itself. */
+    /** Creates the Node object, status included, from what the VM reports about itself. */
     void register() {
         client.nodes().resource(node(true)).create();
+        renewLease();
     }
 
-    /** One pass: start workers for new pods bound here, stop those of deleted pods. */
+    void renewLease() {
+        NodeLease.renew(client, vm.name());
+    }
+
+    /**
+     * One pass: start workers for new pods bound here; for pods being deleted, stop their
+     * containers, then confirm the deletion (which removes the object), as a kubelet does.
+     */
     synchronized void sync() {
-        List<Pod> bound = client.pods().inAnyNamespace().list().getItems().stream()
-                .filter(p -> vm.name().equals(p.getSpec().getNodeName()))
-                .toList();
+        List<Pod> bound = client.pods()
+                .inAnyNamespace()
+                .withField("spec.nodeName", vm.name())
+                .list()
+                .getItems();
         Set<String> present = new HashSet<>();
+        List<Pod> deleting = new ArrayList<>();
         for (Pod pod : bound) {
+            if (pod.getMetadata().getDeletionTimestamp() != null) {
+                deleting.add(pod);
+                continue;
+            }
             present.add(pod.getMetadata().getUid());
             workers.computeIfAbsent(pod.getMetadata().getUid(), uid -> {
                 LOG.info(
@@ -87,6 +106,9 @@ final class Kubelet {
             e.getValue().stop(true);
             return true;
         });
+        for (Pod pod : deleting) {
+            client.resource(pod).withGracePeriod(0).delete();
+        }
     }
 
     /**
@@ -96,7 +118,7 @@ final class Kubelet {
      */
     synchronized void reboot(String kernel) throws InterruptedException {
         LOG.info("{}: rebooting into {}", vm.name(), kernel);
-        client.nodes().withName(vm.name()).edit(n -> {
+        client.nodes().withName(vm.name()).editStatus(n -> {
             n.getStatus().setConditions(List.of(readyCondition(false)));
             return n;
         });
@@ -108,7 +130,7 @@ final class Kubelet {
             w.awaitStopped(STOP_TIMEOUT);
         }
         Node booted = node(true);
-        client.nodes().withName(vm.name()).edit(n -> {
+        client.nodes().withName(vm.name()).editStatus(n -> {
             n.setStatus(booted.getStatus());
             return n;
         });
@@ -119,9 +141,10 @@ final class Kubelet {
         });
     }
 
-    /** Ends the workers' threads without touching the VM (which is about to be stopped). */
+    /** Ends the workers' threads and the API connection without touching the VM (which is about to be stopped). */
     synchronized void shutdown() {
         workers.values().forEach(w -> w.stop(false));
+        client.close();
     }
 
     private PodWorker newWorker(Pod pod, PodWorker beforeReboot) {

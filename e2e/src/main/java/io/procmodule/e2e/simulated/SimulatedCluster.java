@@ -1,34 +1,26 @@
 package io.procmodule.e2e.simulated;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.procmodule.e2e.HostProcess;
 import io.procmodule.e2e.cluster.Cluster;
+import io.procmodule.e2e.controlplane.ControlPlane;
+import io.procmodule.e2e.controlplane.NodeLease;
 import io.procmodule.operator.OperatorConfig;
 import io.procmodule.operator.ProcModuleOperator;
 import io.procmodule.operator.api.ProcModule;
-import io.procmodule.operator.status.PrinterColumns;
-import io.procmodule.operator.testing.DaemonSetController;
-import io.procmodule.operator.testing.GarbageCollector;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,19 +34,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A cluster whose API server is fabric8's mock (CRUD mode, with the generated CRD so /status
- * behaves), whose operator is the real one running in-process exactly as {@code main} builds it
- * (server-side apply off, as shipped), and whose nodes are QEMU VMs with real Debian kernels. Two
- * stand-ins fill the gaps of the mock, each modelling only what the operator reads: the DaemonSet
- * controller ({@link DaemonSetController}, plus owner-reference {@link GarbageCollector}) and a
- * kubelet per node ({@link Kubelet}) that runs the pods' real containers (the real agent) inside
- * that node's VM.
+ * A cluster on the real control plane ({@link ControlPlane}: etcd, kube-apiserver, the
+ * controller-manager's DaemonSet controller and garbage collector, the scheduler), installed with
+ * {@code kubectl apply -k deploy/}, whose operator is the real one running in-process exactly as
+ * {@code main} builds it and authenticated as its ServiceAccount (the shipped Deployment is scaled to
+ * zero: it stands in for it), and whose nodes are QEMU VMs with real Debian kernels. One stand-in
+ * remains, the kubelet ({@link Kubelet}): per node, it runs the pods' real containers (the real
+ * agent) inside that node's VM.
  */
 public final class SimulatedCluster implements Cluster {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedCluster.class);
     public static final String OPERATOR_NAMESPACE = OperatorConfig.DEFAULT_NAMESPACE;
-    private static final String CRD_RESOURCE =
-            "META-INF/fabric8/" + ProcModule.PLURAL + "." + ProcModule.GROUP + "-v1.yml";
+    /** The shipped Deployment and its ServiceAccount (deploy/manifests) share this name. */
+    private static final String OPERATOR_DEPLOYMENT = "procmodule-operator";
     // Cold module builds run in TCG VMs that share 2 host cores: ~4-5 min each on a loaded host
     // (measured while other jobs ran), more than 10 min when two builds share a starved core.
     private static final Duration ROLLOUT_TIMEOUT = Duration.ofMinutes(20);
@@ -65,19 +57,18 @@ public final class SimulatedCluster implements Cluster {
 
     private final Path repoRoot;
     private final Path stateDir;
-    private final KubernetesMockServer server;
+    private final ControlPlane controlPlane;
     private final KubernetesClient client;
     private final Map<String, Kubelet> kubelets = new LinkedHashMap<>();
     private final ScheduledExecutorService loops;
     private Operator operator;
+    private KubernetesClient operatorClient;
 
     private SimulatedCluster(Path repoRoot, Path stateDir) {
         this.repoRoot = repoRoot;
         this.stateDir = stateDir;
-        this.server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
-        server.init();
-        this.client = server.createClient();
+        this.controlPlane = ControlPlane.start(stateDir.resolve("control-plane"));
+        this.client = controlPlane.admin();
         this.loops = Executors.newScheduledThreadPool(4, r -> {
             Thread t = new Thread(r, "simulated-controllers");
             t.setDaemon(true);
@@ -104,18 +95,19 @@ public final class SimulatedCluster implements Cluster {
     }
 
     /**
-     * Starts the API server, boots and registers {@code nodes} (one VM after the other: on 2 cores
-     * parallel TCG boots gain nothing), then the stand-ins and the operator. Node disks start empty
-     * under {@code stateDir}, so no build cache survives from an earlier run.
+     * Starts the control plane and installs the project, boots and registers {@code nodes} (one VM
+     * after the other: on 2 cores parallel TCG boots gain nothing), then the kubelets and the
+     * operator. Node disks start empty under {@code stateDir}, so no build cache survives from an
+     * earlier run.
      */
     public static SimulatedCluster start(Path repoRoot, Path stateDir, List<NodeSpec> nodes) {
         SimulatedCluster cluster = new SimulatedCluster(repoRoot, stateDir);
         try {
-            cluster.createCrdAndNamespace();
+            cluster.install();
             for (NodeSpec node : nodes) {
                 cluster.join(node);
             }
-            cluster.startStandIns();
+            cluster.startKubelets();
             cluster.startOperator();
             return cluster;
         } catch (RuntimeException e) {
@@ -132,9 +124,19 @@ public final class SimulatedCluster implements Cluster {
         deleteRecursively(stateDir.resolve(spec.name()));
         long start = System.nanoTime();
         vm.start();
-        Kubelet kubelet = new Kubelet(client, vm, kubelets.size());
+        Kubelet kubelet = new Kubelet(
+                new KubernetesClientBuilder()
+                        .withConfig(Config.fromKubeconfig(controlPlane.nodeKubeconfig(spec.name())))
+                        .build(),
+                vm,
+                kubelets.size());
         kubelet.register();
         kubelets.put(spec.name(), kubelet);
+        loops.scheduleWithFixedDelay(
+                guarded("lease " + spec.name(), kubelet::renewLease),
+                NodeLease.RENEW_INTERVAL.toMillis(),
+                NodeLease.RENEW_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
         LOG.info(
                 "node {} joined: kernel {} (headers {}) in {} s",
                 spec.name(),
@@ -168,7 +170,7 @@ public final class SimulatedCluster implements Cluster {
         return kubelet(node).vm().output(argv, NODE_READ_TIMEOUT);
     }
 
-    /** The API server, for what the scenarios of this cluster look at beyond {@link Cluster}. */
+    /** The API server as the cluster admin, for what the scenarios look at beyond {@link Cluster}. */
     public KubernetesClient client() {
         return client;
     }
@@ -249,17 +251,14 @@ public final class SimulatedCluster implements Cluster {
         return nodeOutput(node, List.of("cat", "/proc/modules")).lines().anyMatch(l -> l.startsWith(module + " "));
     }
 
-    @Override
-    public String kubectlGetProcModules() {
-        List<ProcModule> all =
-                new ArrayList<>(client.resources(ProcModule.class).list().getItems());
-        all.sort((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()));
-        return PrinterColumns.table(all, Instant.now());
+    /** The real kubectl as the cluster admin; a non-zero exit fails with its stderr. */
+    public String kubectl(String... args) {
+        return controlPlane.kubectlOrThrow(args);
     }
 
     @Override
-    public boolean enforcesCrdSchema() {
-        return false;
+    public String kubectlGetProcModules() {
+        return controlPlane.kubectlOrThrow("get", "procmodules");
     }
 
     @Override
@@ -272,6 +271,7 @@ public final class SimulatedCluster implements Cluster {
     public synchronized void close() {
         if (operator != null) {
             operator.stop();
+            operatorClient.close();
         }
         loops.shutdownNow();
         for (Kubelet kubelet : kubelets.values()) {
@@ -282,44 +282,35 @@ public final class SimulatedCluster implements Cluster {
                 LOG.warn("stopping {}: {}", kubelet.nodeName(), e.getMessage());
             }
         }
-        client.close();
-        server.destroy();
+        controlPlane.close();
     }
 
-    private void createCrdAndNamespace() {
-        try (InputStream in = ProcModule.class.getClassLoader().getResourceAsStream(CRD_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(
-                        CRD_RESOURCE + " is not on the classpath (built by the operator module)");
-            }
-            client.resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
-                    .create();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        client.namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(OPERATOR_NAMESPACE)
-                        .endMetadata()
-                        .build())
-                .create();
+    /**
+     * {@code kubectl apply -k deploy/} as the README tells users; the operator Deployment is scaled
+     * to zero, as the in-process operator takes its place (its pod would otherwise be run by a
+     * kubelet here, in a VM that has no operator image).
+     */
+    private void install() {
+        controlPlane.installDeploy();
+        client.apps()
+                .deployments()
+                .inNamespace(OPERATOR_NAMESPACE)
+                .withName(OPERATOR_DEPLOYMENT)
+                .scale(0);
     }
 
-    private void startStandIns() {
-        DaemonSetController daemonSets = new DaemonSetController(client);
-        GarbageCollector gc = new GarbageCollector(client);
-        loops.scheduleWithFixedDelay(
-                guarded("daemonset controller", daemonSets::sync), 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
-        loops.scheduleWithFixedDelay(guarded("garbage collector", gc::sync), 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
+    private void startKubelets() {
         for (Kubelet kubelet : kubelets.values()) {
             loops.scheduleWithFixedDelay(
                     guarded("kubelet " + kubelet.nodeName(), kubelet::sync), 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
+    /** As its ServiceAccount, with a token from the TokenRequest API: the real RBAC decides every call. */
     private synchronized void startOperator() {
-        operator = ProcModuleOperator.create(client, OperatorConfig.defaults(), new SimpleMeterRegistry());
+        operatorClient =
+                controlPlane.clientFor(OPERATOR_NAMESPACE, OPERATOR_DEPLOYMENT, "procmodule-operator-simulated");
+        operator = ProcModuleOperator.create(operatorClient, OperatorConfig.defaults(), new SimpleMeterRegistry());
         operator.start();
     }
 

@@ -28,7 +28,7 @@ public final class SimulatedDemo {
     private SimulatedDemo() {}
 
     public static void main(String[] args) {
-        // What a user should see is this program's output, not the libraries' (mock requests, informers).
+        // What a user should see is this program's output, not the libraries' (informers, watches).
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
         root.setLevel(Level.WARNING);
@@ -40,9 +40,10 @@ public final class SimulatedDemo {
 
     static int run(PrintStream out) {
         out.println("""
-        demo: THIS IS THE SIMULATED CLUSTER, not Kubernetes: the API server is fabric8's mock, the
-        demo: operator is the real one (in this process), the nodes are QEMU VMs booting this
-        demo: machine's Debian kernels, and a stand-in kubelet runs the real agent pods in them.
+        demo: the control plane is real Kubernetes (etcd, kube-apiserver, controller-manager, scheduler,
+        demo: built by hack/build-kubernetes), the operator is the real one (in this process, as its
+        demo: ServiceAccount), the nodes are QEMU VMs booting this machine's Debian kernels, and a
+        demo: STAND-IN KUBELET (not the real one) runs the real agent pods in them.
         demo: node-a: Debian 6.1 kernel; node-b: 6.12 kernel; node-c: kernel headers NOT installed.""");
         Path root = RepoFiles.root();
         Optional<String> unavailable = SimulatedCluster.unavailableReason(root);
@@ -57,8 +58,8 @@ public final class SimulatedDemo {
             ProcModule sample = new KubernetesSerialization().unmarshal(RepoFiles.read(SAMPLE), ProcModule.class);
             String name = sample.getMetadata().getName();
             String entry = sample.getSpec().getEntryName();
-            out.println("demo: kubectl apply -f " + SAMPLE);
-            cluster.apply(sample);
+            out.println("$ kubectl apply -f " + SAMPLE);
+            out.print(cluster.kubectl("apply", "-f", root.resolve(SAMPLE).toString()));
             out.println(
                     "demo: waiting until every node is Verified or Failed (a cold module build in a TCG VM takes minutes)");
             AtomicReference<String> shown = new AtomicReference<>("");
@@ -108,10 +109,9 @@ public final class SimulatedDemo {
                                             ? n.getState() == NodeState.Verified
                                             : "HeadersMissing".equals(n.getReason()))));
 
-            out.println("\ndemo: kubectl delete procmodule " + name
+            out.println("\n$ kubectl delete procmodule " + name
                     + "  (the finalizer unloads the module from every node first)");
-            cluster.delete(name);
-            cluster.awaitDeleted(name, TIMEOUT);
+            out.print(cluster.kubectl("delete", "procmodule", name, "--timeout=" + TIMEOUT.toSeconds() + "s"));
             for (NodeSpec node : nodes) {
                 boolean gone = cluster.readProcEntry(node.name(), entry).isEmpty();
                 out.printf("  %s: /proc/%s %s%n", node.name(), entry, gone ? "gone" : "STILL PRESENT");

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.procmodule.e2e.RepoFiles;
+import io.procmodule.e2e.controlplane.ControlPlane;
 import io.procmodule.e2e.scenarios.InvalidResourceRejected;
 import io.procmodule.e2e.scenarios.Sample;
 import io.procmodule.operator.api.ProcModule;

@@ -7,17 +7,15 @@ import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.procmodule.e2e.controlplane.ControlPlane;
+import io.procmodule.e2e.controlplane.NodeLease;
 import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.testing.PodStatuses;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -37,8 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class KubeletStandIn implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KubeletStandIn.class);
-    private static final String LEASE_NAMESPACE = "kube-node-lease";
-    private static final int LEASE_SECONDS = 40;
 
     private final String name;
     private final KubernetesClient client;
@@ -63,7 +59,8 @@ final class KubeletStandIn implements AutoCloseable {
                 .build();
         KubeletStandIn kubelet = new KubeletStandIn(name, client);
         kubelet.registerNode(kernel);
-        kubelet.loop.scheduleWithFixedDelay(kubelet::renewLease, 0, LEASE_SECONDS / 4, TimeUnit.SECONDS);
+        kubelet.loop.scheduleWithFixedDelay(
+                () -> NodeLease.renew(client, name), 0, NodeLease.RENEW_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         kubelet.loop.scheduleWithFixedDelay(kubelet::syncPods, 0, 200, TimeUnit.MILLISECONDS);
         return kubelet;
     }
@@ -130,33 +127,6 @@ final class KubeletStandIn implements AutoCloseable {
                 .withLastHeartbeatTime(now)
                 .withLastTransitionTime(now)
                 .build();
-    }
-
-    private void renewLease() {
-        try {
-            ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-            Lease existing =
-                    client.leases().inNamespace(LEASE_NAMESPACE).withName(name).get();
-            if (existing == null) {
-                client.resource(new LeaseBuilder()
-                                .withNewMetadata()
-                                .withName(name)
-                                .withNamespace(LEASE_NAMESPACE)
-                                .endMetadata()
-                                .withNewSpec()
-                                .withHolderIdentity(name)
-                                .withLeaseDurationSeconds(LEASE_SECONDS)
-                                .withRenewTime(now)
-                                .endSpec()
-                                .build())
-                        .create();
-            } else {
-                existing.getSpec().setRenewTime(now);
-                client.resource(existing).update();
-            }
-        } catch (KubernetesClientException e) {
-            LOG.warn("{}: lease renewal failed: {}", name, e.getMessage());
-        }
     }
 
     /** One pass over the pods bound to this node, as the kubelet's pod workers would act on them. */

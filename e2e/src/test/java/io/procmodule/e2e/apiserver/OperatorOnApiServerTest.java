@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.procmodule.e2e.RepoFiles;
+import io.procmodule.e2e.controlplane.ControlPlane;
 import io.procmodule.e2e.rbac.ApiAccess;
 import io.procmodule.e2e.rbac.DeploymentEnv;
 import io.procmodule.e2e.rbac.RbacRules;

@@ -1,6 +1,7 @@
 package io.procmodule.e2e.apiserver;
 
 import io.procmodule.e2e.RepoFiles;
+import io.procmodule.e2e.controlplane.ControlPlane;
 import io.procmodule.e2e.rbac.DeploymentEnv;
 import io.procmodule.operator.ProcModuleOperator;
 import java.io.IOException;

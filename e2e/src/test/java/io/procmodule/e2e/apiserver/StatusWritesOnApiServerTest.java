@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.procmodule.e2e.controlplane.ControlPlane;
 import io.procmodule.e2e.rbac.DeploymentEnv;
 import io.procmodule.e2e.scenarios.Sample;
 import io.procmodule.operator.OperatorConfig;

@@ -1,6 +1,7 @@
 package io.procmodule.e2e.apiserver;
 
 import io.procmodule.e2e.RepoFiles;
+import io.procmodule.e2e.controlplane.ControlPlane;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;

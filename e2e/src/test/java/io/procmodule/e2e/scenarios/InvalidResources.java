@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Resources the CRD schema must reject, each with the field the rejection names. The kind suite
- * sends them to a real API server; the offline check runs them through the CRD schema validator.
+ * Resources the CRD schema must reject, each with the field the rejection names, sent to a real
+ * API server by the shared scenarios (kind, simulated cluster) and by {@code CrdOnApiServerTest}.
  */
 public final class InvalidResources {
     private InvalidResources() {}

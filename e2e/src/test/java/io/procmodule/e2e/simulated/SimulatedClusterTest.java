@@ -46,7 +46,6 @@ class SimulatedClusterTest extends ClusterScenarios {
     private static final String NODE_A = "node-a";
     private static final String NODE_B = "node-b";
     private static final String NODE_C = "node-c";
-    private static final String SAMPLE_POD_A = AgentLabels.daemonSetName(Sample.NAME) + "-" + NODE_A;
 
     @RegisterExtension
     static final ScenarioTimer TIMER = new ScenarioTimer();
@@ -172,11 +171,11 @@ class SimulatedClusterTest extends ClusterScenarios {
         String created = "created /proc/hello_world";
         long loadsBefore = kernelLogLines(NODE_A, created);
         String sysfsBefore = moduleSysfs(NODE_A);
-        Pod old = agentPod(SAMPLE_POD_A).orElseThrow();
+        Pod old = agentPod(NODE_A).orElseThrow();
 
         cluster.client().resource(old).delete();
         Pod restarted = awaitPod(
-                SAMPLE_POD_A,
+                NODE_A,
                 p -> !p.getMetadata().getUid().equals(old.getMetadata().getUid()) && containerReady(p, "monitor"),
                 "a new, ready agent pod on node-a");
 
@@ -203,7 +202,7 @@ class SimulatedClusterTest extends ClusterScenarios {
         assertThat(cluster.unameR(NODE_A)).isEqualTo(newKernel);
 
         Pod pod = awaitPod(
-                SAMPLE_POD_A,
+                NODE_A,
                 p -> containerReady(p, "monitor")
                         && terminationMessage(p, "build").contains(newKernel),
                 "node-a's agent ready after building for " + newKernel);
@@ -251,20 +250,28 @@ class SimulatedClusterTest extends ClusterScenarios {
                         node + " not in status.nodes: " + pm.getStatus().getNodes()));
     }
 
-    private static Optional<Pod> agentPod(String name) {
-        return Optional.ofNullable(cluster.client()
+    /** The sample's agent pod on {@code node} (the DaemonSet controller names it), unless being deleted. */
+    private static Optional<Pod> agentPod(String node) {
+        return cluster
+                .client()
                 .pods()
                 .inNamespace(SimulatedCluster.OPERATOR_NAMESPACE)
-                .withName(name)
-                .get());
+                .withLabel(AgentLabels.INSTANCE, Sample.NAME)
+                .withLabel(AgentLabels.COMPONENT, AgentLabels.COMPONENT_AGENT)
+                .withField("spec.nodeName", node)
+                .list()
+                .getItems()
+                .stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .findFirst();
     }
 
-    private static Pod awaitPod(String name, Predicate<Pod> condition, String description) {
+    private static Pod awaitPod(String node, Predicate<Pod> condition, String description) {
         return Awaitility.await(description)
                 .atMost(cluster.rolloutTimeout())
                 .pollInterval(Duration.ofSeconds(1))
                 .until(
-                        () -> agentPod(name).filter(p -> p.getStatus() != null && condition.test(p)),
+                        () -> agentPod(node).filter(p -> p.getStatus() != null && condition.test(p)),
                         Optional::isPresent)
                 .orElseThrow();
     }

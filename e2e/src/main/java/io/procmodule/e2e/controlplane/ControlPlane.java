@@ -1,6 +1,4 @@
-package io.procmodule.e2e.apiserver;
-
-import static org.awaitility.Awaitility.await;
+package io.procmodule.e2e.controlplane;
 
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -31,6 +29,7 @@ public final class ControlPlane implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(60);
 
     private static final Duration KUBECTL_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration DISCOVERY_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern EXPORT = Pattern.compile("^export (KUBECONFIG|PATH)='([^']*)'.*$");
 
     private final Path dir;
@@ -51,7 +50,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** Starts a fresh control plane in {@code dir}, stopping one an aborted run may have left there. */
-    static ControlPlane start(Path dir) {
+    public static ControlPlane start(Path dir) {
         String address = loopbackAddressFor(dir);
         script(dir, address, KUBECTL_TIMEOUT, "stop");
         // Its report (how long, where each log is) belongs in the test output.
@@ -174,9 +173,18 @@ public final class ControlPlane implements AutoCloseable {
         kubectlOrThrow("apply", "-k", RepoFiles.path("deploy").toString());
         kubectlOrThrow("wait", "--for=condition=Established", "--timeout=60s", "crd/procmodules.procmodule.io");
         // Discovery (kubectl's resource mapping) follows the Established condition by a moment.
-        await("procmodules in kubectl's discovery")
-                .atMost(Duration.ofSeconds(30))
-                .until(() -> kubectl("get", "procmodules").exitCode() == 0);
+        long deadline = System.nanoTime() + DISCOVERY_TIMEOUT.toNanos();
+        while (kubectl("get", "procmodules").exitCode() != 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("procmodules not in kubectl's discovery after " + DISCOVERY_TIMEOUT);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
         installed = true;
     }
 
@@ -217,7 +225,7 @@ public final class ControlPlane implements AutoCloseable {
      * A loopback address of its own per checkout (127.x.y.z from the state directory), so test runs
      * in two worktrees, or a developer's control plane on 127.0.0.1, do not take each other's ports.
      */
-    static String loopbackAddressFor(Path dir) {
+    private static String loopbackAddressFor(Path dir) {
         int h = dir.toAbsolutePath().normalize().toString().hashCode();
         return "127." + ((h >>> 16) & 0xff) + "." + ((h >>> 8) & 0xff) + "." + (1 + Math.floorMod(h, 254));
     }
