@@ -3,7 +3,7 @@ package io.procmodule.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -91,7 +91,12 @@ public final class ProcModuleOperator {
                             "LEADER_ELECTION=true needs POD_NAME (downward API) as the identity");
                 }
                 o.withLeaderElectionConfiguration(
-                        new LeaderElectionConfiguration(LEASE_NAME, config.podNamespace(), config.podName()));
+                        LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
+                                .withLeaseNamespace(config.podNamespace())
+                                .withIdentity(config.podName())
+                                .withLeaderCallbacks(LeadershipLoss.exitUnlessShuttingDown())
+                                .withExitOnStopLeading(false)
+                                .build());
             }
         });
         operator.register(ProcModuleReconciler.create(client, config, Clock.systemUTC(), registry));

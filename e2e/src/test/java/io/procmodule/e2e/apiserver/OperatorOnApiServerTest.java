@@ -437,6 +437,17 @@ class OperatorOnApiServerTest {
                 controlPlane.kubectlOrThrow("delete", "procmodule", Sample.NAME, "--wait=false");
                 controlPlane.kubectlOrThrow(
                         "wait", "--for=delete", "procmodule/" + Sample.NAME, "--timeout=" + STEP.toSeconds() + "s");
+
+                // The kubelet's SIGTERM to the leader: it must end before the SIGKILL that follows the
+                // grace period (JOSDK's exit on stop-leading deadlocked inside the shutdown hook).
+                Duration grace = DeploymentEnv.terminationGracePeriod();
+                Instant terminated = Instant.now();
+                assertThat(second.terminate(grace))
+                        .as("the leader ended within %s of SIGTERM (log: %s)", grace, second.log())
+                        .isTrue();
+                System.err.printf(
+                        "leader election: the leader ended %.1f s after SIGTERM%n",
+                        Duration.between(terminated, Instant.now()).toMillis() / 1000.0);
             }
         }
         List<AuditLog.Request> created = AuditLog.requestsBy(controlPlane.auditLog(), OPERATOR_USER).stream()

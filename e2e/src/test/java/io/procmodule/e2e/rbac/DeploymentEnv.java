@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.procmodule.e2e.RepoFiles;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,14 @@ public final class DeploymentEnv {
 
     private DeploymentEnv() {}
 
+    /** How long the kubelet waits after SIGTERM before SIGKILL (Kubernetes' default unless the pod sets it). */
+    public static Duration terminationGracePeriod() {
+        Long seconds = deployment().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        return Duration.ofSeconds(seconds == null ? 30 : seconds);
+    }
+
     public static Map<String, String> operatorEnv() {
-        Deployment deployment = new KubernetesSerialization().unmarshal(RepoFiles.read(DEPLOYMENT), Deployment.class);
+        Deployment deployment = deployment();
         String namespace = deployment.getMetadata().getNamespace();
         String podName = deployment.getMetadata().getName() + "-0";
         Map<String, String> env = new LinkedHashMap<>();
@@ -51,6 +58,10 @@ public final class DeploymentEnv {
                     });
         }
         return env;
+    }
+
+    private static Deployment deployment() {
+        return new KubernetesSerialization().unmarshal(RepoFiles.read(DEPLOYMENT), Deployment.class);
     }
 
     /** A value of a ConfigMap that deploy/kustomization.yaml generates from literals. */
