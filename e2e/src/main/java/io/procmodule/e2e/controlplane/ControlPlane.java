@@ -142,12 +142,17 @@ public final class ControlPlane implements AutoCloseable {
         return request.getStatus().getToken();
     }
 
-    /** A kubeconfig for node {@code name}'s kubelet: its client certificate (system:node:NAME in system:nodes). */
-    public String nodeKubeconfig(String name) {
+    /**
+     * A client for node {@code name}'s kubelet: its client certificate (system:node:NAME in
+     * system:nodes), so the Node authorizer and NodeRestriction apply.
+     */
+    public KubernetesClient nodeClient(String name) {
         String path = script(dir, address, KUBECTL_TIMEOUT, "node-cert", name)
                 .stdout()
                 .strip();
-        return read(Path.of(path));
+        return new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(read(Path.of(path))))
+                .build();
     }
 
     /** The real kubectl against this control plane, as the admin. */

@@ -1,9 +1,7 @@
 package io.procmodule.e2e.simulated;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.javaoperatorsdk.operator.Operator;
@@ -96,8 +94,8 @@ public final class SimulatedCluster implements Cluster {
 
     /**
      * Starts the control plane and installs the project, boots and registers {@code nodes} (one VM
-     * after the other: on 2 cores parallel TCG boots gain nothing), then the kubelets and the
-     * operator. Node disks start empty under {@code stateDir}, so no build cache survives from an
+     * after the other: on 2 cores parallel TCG boots gain nothing; each node's kubelet starts as
+     * it joins), then the operator. Node disks start empty under {@code stateDir}, so no build cache survives from an
      * earlier run.
      */
     public static SimulatedCluster start(Path repoRoot, Path stateDir, List<NodeSpec> nodes) {
@@ -107,7 +105,6 @@ public final class SimulatedCluster implements Cluster {
             for (NodeSpec node : nodes) {
                 cluster.join(node);
             }
-            cluster.startKubelets();
             cluster.startOperator();
             return cluster;
         } catch (RuntimeException e) {
@@ -124,12 +121,7 @@ public final class SimulatedCluster implements Cluster {
         deleteRecursively(stateDir.resolve(spec.name()));
         long start = System.nanoTime();
         vm.start();
-        Kubelet kubelet = new Kubelet(
-                new KubernetesClientBuilder()
-                        .withConfig(Config.fromKubeconfig(controlPlane.nodeKubeconfig(spec.name())))
-                        .build(),
-                vm,
-                kubelets.size());
+        Kubelet kubelet = new Kubelet(controlPlane.nodeClient(spec.name()), vm, kubelets.size());
         kubelet.register();
         kubelets.put(spec.name(), kubelet);
         loops.scheduleWithFixedDelay(
@@ -143,10 +135,8 @@ public final class SimulatedCluster implements Cluster {
                 spec.kernel(),
                 spec.headers() ? "installed" : "MISSING",
                 (System.nanoTime() - start) / 1_000_000_000);
-        if (operator != null) {
-            loops.scheduleWithFixedDelay(
-                    guarded("kubelet " + spec.name(), kubelet::sync), 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        loops.scheduleWithFixedDelay(
+                guarded("kubelet " + spec.name(), kubelet::sync), 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -297,13 +287,6 @@ public final class SimulatedCluster implements Cluster {
                 .inNamespace(OPERATOR_NAMESPACE)
                 .withName(OPERATOR_DEPLOYMENT)
                 .scale(0);
-    }
-
-    private void startKubelets() {
-        for (Kubelet kubelet : kubelets.values()) {
-            loops.scheduleWithFixedDelay(
-                    guarded("kubelet " + kubelet.nodeName(), kubelet::sync), 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
-        }
     }
 
     /** As its ServiceAccount, with a token from the TokenRequest API: the real RBAC decides every call. */

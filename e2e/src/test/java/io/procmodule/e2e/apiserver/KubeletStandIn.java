@@ -7,9 +7,7 @@ import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.procmodule.e2e.controlplane.ControlPlane;
 import io.procmodule.e2e.controlplane.NodeLease;
@@ -54,9 +52,7 @@ final class KubeletStandIn implements AutoCloseable {
 
     /** Registers node {@code name} running {@code kernel} and starts playing its kubelet. */
     static KubeletStandIn register(ControlPlane controlPlane, String name, String kernel) {
-        KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(Config.fromKubeconfig(controlPlane.nodeKubeconfig(name)))
-                .build();
+        KubernetesClient client = controlPlane.nodeClient(name);
         KubeletStandIn kubelet = new KubeletStandIn(name, client);
         kubelet.registerNode(kernel);
         kubelet.loop.scheduleWithFixedDelay(
