@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -72,26 +74,28 @@ public record NodePlan(
         if (in.mode() instanceof Mode.Blocked) {
             return NONE;
         }
-        Collection<Node> nodes = in.observed().nodes();
         Instant now = in.now();
         String label = AgentLabels.nodeLabel(in.procModuleName());
-        Map<String, Node> byName = nodes.stream()
-                .collect(Collectors.toMap(n -> n.getMetadata().getName(), Function.identity(), (a, b) -> a));
-        Set<String> desired = !(in.mode() instanceof Mode.Applying)
-                ? Set.of()
-                : in.desiredNodes().stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-        Set<String> labelled = nodes.stream()
-                .filter(n -> n.getMetadata().getLabels() != null
-                        && n.getMetadata().getLabels().containsKey(label))
-                .map(n -> n.getMetadata().getName())
-                .collect(Collectors.toSet());
-        Set<String> toLabel = new TreeSet<>(desired);
-        toLabel.removeAll(labelled);
-
+        Collection<Node> desiredNodes = in.mode() instanceof Mode.Applying ? in.desiredNodes() : List.of();
+        // One pass over the nodes and no sorted set of all of them: at thousands of nodes this runs
+        // on every reconcile, while the sets it yields are usually empty.
+        Set<String> desired = new HashSet<>(desiredNodes.size() * 2);
+        Set<String> toLabel = new TreeSet<>();
+        for (Node n : desiredNodes) {
+            desired.add(n.getMetadata().getName());
+            if (!labelled(n, label)) {
+                toLabel.add(n.getMetadata().getName());
+            }
+        }
         // The label, not the agent pod, decides: agent pods can outlive their DaemonSet (a node that is
         // unreachable keeps its pods Terminating), and an unload must not restart for them.
-        Set<String> unload = new TreeSet<>(labelled);
-        unload.removeAll(desired);
+        Map<String, Node> unloadByName = new TreeMap<>();
+        for (Node n : in.observed().nodes()) {
+            if (labelled(n, label) && !desired.contains(n.getMetadata().getName())) {
+                unloadByName.putIfAbsent(n.getMetadata().getName(), n);
+            }
+        }
+        Set<String> unload = unloadByName.keySet();
 
         Map<String, Pod> unloadPodByNode = in.observed().unloadPods().stream()
                 .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
@@ -117,6 +121,11 @@ public record NodePlan(
         List<Pod> stale = in.observed().unloadPods().stream()
                 .filter(p -> p.getSpec() == null || !unload.contains(p.getSpec().getNodeName()))
                 .toList();
-        return new NodePlan(toLabel, unload.stream().map(byName::get).toList(), create, confirmed, abandoned, stale);
+        return new NodePlan(toLabel, List.copyOf(unloadByName.values()), create, confirmed, abandoned, stale);
+    }
+
+    private static boolean labelled(Node n, String label) {
+        Map<String, String> labels = n.getMetadata().getLabels();
+        return labels != null && labels.containsKey(label);
     }
 }

@@ -38,6 +38,9 @@ public final class NodeSelection {
 
     private static final Set<String> KEEP_EFFECTS = Set.of("NoExecute");
 
+    private static final Comparator<Node> BY_NAME =
+            Comparator.comparing(n -> n.getMetadata().getName());
+
     private NodeSelection() {}
 
     /** The nodes {@code pm} selects; those it has labelled already run its agent pod. */
@@ -63,17 +66,25 @@ public final class NodeSelection {
         List<Toleration> all = new ArrayList<>(tolerations);
         all.addAll(DAEMONSET_TOLERATIONS);
         return nodes.filter(n -> matches(nodeSelector, n.getMetadata().getLabels()))
-                .filter(n -> tolerated(
-                        all,
-                        n.getSpec() == null ? null : n.getSpec().getTaints(),
-                        running.test(n) ? KEEP_EFFECTS : PLACE_EFFECTS))
-                .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
+                .filter(n -> {
+                    List<Taint> taints =
+                            n.getSpec() == null ? null : n.getSpec().getTaints();
+                    // Most nodes have no taint: skip the running check (a label lookup) for them.
+                    return taints == null
+                            || taints.isEmpty()
+                            || tolerated(all, taints, running.test(n) ? KEEP_EFFECTS : PLACE_EFFECTS);
+                })
+                .sorted(BY_NAME)
                 .toList();
     }
 
     static boolean matches(Map<String, String> selector, Map<String, String> labels) {
-        return selector.entrySet().stream()
-                .allMatch(e -> labels != null && Objects.equals(labels.get(e.getKey()), e.getValue()));
+        for (Map.Entry<String, String> e : selector.entrySet()) {
+            if (labels == null || !Objects.equals(labels.get(e.getKey()), e.getValue())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether a new daemon pod with these tolerations may be placed on a node with these taints. */

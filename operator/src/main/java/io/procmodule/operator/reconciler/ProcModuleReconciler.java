@@ -21,6 +21,7 @@ import io.procmodule.operator.agent.DesiredDaemonSet;
 import io.procmodule.operator.api.ModuleName;
 import io.procmodule.operator.api.ProcModule;
 import io.procmodule.operator.api.ProcModuleStatus;
+import io.procmodule.operator.status.AgentReadings;
 import io.procmodule.operator.status.ApiError;
 import io.procmodule.operator.status.Mode;
 import io.procmodule.operator.status.ResourceEvent;
@@ -31,7 +32,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,8 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     private final Timer computeTime;
     private final UnloadTimers unloadTimers = new UnloadTimers();
     private final StatusPacing pacing = new StatusPacing();
+    /** Per resource name; reconciles of one resource never overlap, so each instance has one user at a time. */
+    private final Map<String, AgentReadings> readings = new ConcurrentHashMap<>();
 
     ProcModuleReconciler(
             OperatorConfig config,
@@ -149,6 +154,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
                     "{}: every node unloaded or abandoned; removing the finalizer",
                     pm.getMetadata().getName());
             pacing.forget(pm.getMetadata().getName());
+            readings.remove(pm.getMetadata().getName());
             return DeleteControl.defaultDelete();
         }
         Duration after = report(pm, ctx, next)
@@ -249,7 +255,11 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
                 decision.mode(),
                 new StatusInput.Resource(
                         generation, pm.getStatus(), entry, entry == null ? null : ModuleName.forEntry(entry)),
-                new StatusInput.Agents(decision.desiredNodes(), decision.agent().hash(), observed.agentPods()),
+                new StatusInput.Agents(
+                        decision.desiredNodes(),
+                        decision.agent().hash(),
+                        observed.agentPods(),
+                        readings.computeIfAbsent(pm.getMetadata().getName(), n -> new AgentReadings())),
                 new StatusInput.Unloads(decision.plan().unloadNodes(), observed.unloadPods()),
                 now);
     }

@@ -20,12 +20,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** Pure: (observed cluster state, previous status, now) to the status the resource should show. */
@@ -64,13 +64,15 @@ public final class StatusAggregator {
 
         List<Node> desiredNodes =
                 in.mode() instanceof Mode.Applying ? in.agents().desiredNodes() : List.of();
-        List<NodeStatus> desired = new ArrayList<>();
+        Readings desired = new Readings();
         Map<String, Pod> agentPods = newestByNode(in.agents().pods());
+        AgentReadings agentReadings = in.agents().readings();
+        agentReadings.begin(in.agents().configHash());
         for (Node node : desiredNodes) {
             Pod pod = agentPods.get(name(node));
             NodeReading reading = pod == null
                     ? new NodeReading(NodeState.Pending, "NoPod", "waiting for the DaemonSet to start an agent pod")
-                    : PodReadings.agent(pod, in.agents().configHash());
+                    : agentReadings.of(pod);
             NodeStatus before = previousNodes.get(name(node));
             // A real kubelet forgets a crash-looping init container's failure while it retries it:
             // without this the node (and the NodeFailed event) would flap on every retry.
@@ -81,16 +83,17 @@ public final class StatusAggregator {
                             pod, in.agents().configHash())) {
                 reading = new NodeReading(NodeState.Failed, before.getReason(), before.getMessage());
             }
-            desired.add(entry(node, reading, previousNodes, now));
+            desired.add(node, reading);
         }
         Map<String, Pod> unloadPods = newestByNode(in.unloads().pods());
-        List<NodeStatus> unloading = new ArrayList<>();
+        Readings unloading = new Readings();
         for (Node node : in.unloads().nodes()) {
             Pod pod = unloadPods.get(name(node));
-            NodeReading reading = pod == null
-                    ? new NodeReading(NodeState.Unloading, "Unloading", "creating the unload pod")
-                    : PodReadings.unload(pod);
-            unloading.add(entry(node, reading, previousNodes, now));
+            unloading.add(
+                    node,
+                    pod == null
+                            ? new NodeReading(NodeState.Unloading, "Unloading", "creating the unload pod")
+                            : PodReadings.unload(pod));
         }
 
         ProcModuleStatus s = new ProcModuleStatus();
@@ -98,27 +101,95 @@ public final class StatusAggregator {
         s.setEntryName(in.resource().entryName());
         s.setModuleName(in.resource().moduleName());
         int desiredCount = desiredNodes.size();
-        int verified = count(desired, NodeState.Verified);
-        int failed = count(desired, NodeState.Failed);
-        int unloadingCount = (int) unloading.stream()
-                .filter(n -> n.getState() == NodeState.Unloading)
-                .count();
+        int verified = desired.count(NodeState.Verified);
+        int failed = desired.count(NodeState.Failed);
         s.setDesiredNodes(desiredCount);
         s.setVerifiedNodes(verified);
         s.setFailedNodes(failed);
-        s.setUnloadingNodes(unloadingCount);
+        s.setUnloadingNodes(unloading.count(NodeState.Unloading));
         s.setReady(verified + "/" + desiredCount);
-
-        List<NodeStatus> all = new ArrayList<>(desired);
-        all.addAll(unloading);
-        all.sort(Comparator.comparing((NodeStatus n) -> LISTING_ORDER.indexOf(n.getState()))
-                .thenComparing(NodeStatus::getNodeName));
-        s.setNodes(new ArrayList<>(all.subList(0, Math.min(MAX_LISTED_NODES, all.size()))));
-        s.setUnlistedNodes(all.size() - s.getNodes().size());
-        s.setKernels(kernels(desired));
+        s.setNodes(listed(desired, unloading, previousNodes, now));
+        s.setUnlistedNodes(desired.size() + unloading.size() - s.getNodes().size());
+        s.setKernels(desired.kernels());
 
         setPhaseAndConditions(s, in, desired, now);
         return s;
+    }
+
+    /** One node and what its pod says. */
+    private record Read(Node node, NodeReading reading) {
+        String name() {
+            return StatusAggregator.name(node);
+        }
+    }
+
+    /**
+     * The readings of a set of nodes, by state. Entries for the status are built only for the nodes
+     * it lists: at thousands of nodes, counting is all the others need.
+     */
+    private static final class Readings {
+        private final Map<NodeState, List<Read>> byState = new EnumMap<>(NodeState.class);
+        private final Map<String, KernelSummary> kernels = new HashMap<>();
+        private int size;
+
+        void add(Node node, NodeReading reading) {
+            byState.computeIfAbsent(reading.state(), k -> new ArrayList<>()).add(new Read(node, reading));
+            KernelSummary k = kernels.computeIfAbsent(
+                    Optional.ofNullable(kernel(node)).orElse(UNKNOWN_KERNEL),
+                    release -> new KernelSummary(release, 0, 0, 0));
+            k.setNodes(k.getNodes() + 1);
+            if (reading.state() == NodeState.Verified) {
+                k.setVerified(k.getVerified() + 1);
+            } else if (reading.state() == NodeState.Failed) {
+                k.setFailed(k.getFailed() + 1);
+            }
+            size++;
+        }
+
+        int size() {
+            return size;
+        }
+
+        int count(NodeState state) {
+            return inState(state).size();
+        }
+
+        /**
+         * Sorted by node name. Nodes usually arrive sorted (NodeSelection, NodePlan), so sorting
+         * thousands of them is one linear pass.
+         */
+        List<Read> inState(NodeState state) {
+            List<Read> reads = byState.get(state);
+            if (reads == null) {
+                return List.of();
+            }
+            reads.sort(Comparator.comparing(Read::name));
+            return reads;
+        }
+
+        List<KernelSummary> kernels() {
+            return kernels.values().stream()
+                    .sorted(Comparator.comparing(KernelSummary::getNodes)
+                            .reversed()
+                            .thenComparing(KernelSummary::getKernelRelease))
+                    .limit(MAX_LISTED_KERNELS)
+                    .toList();
+        }
+    }
+
+    /** The first {@link #MAX_LISTED_NODES} of both sets in listing order: by state, then by name. */
+    private static List<NodeStatus> listed(
+            Readings desired, Readings unloading, Map<String, NodeStatus> previous, String now) {
+        List<NodeStatus> listed = new ArrayList<>(MAX_LISTED_NODES);
+        for (NodeState state : LISTING_ORDER) {
+            List<Read> reads = new ArrayList<>(desired.inState(state));
+            reads.addAll(unloading.inState(state));
+            reads.sort(Comparator.comparing(Read::name));
+            for (Read r : reads.subList(0, Math.min(reads.size(), MAX_LISTED_NODES - listed.size()))) {
+                listed.add(entry(r.node(), r.reading(), previous, now));
+            }
+        }
+        return listed;
     }
 
     /**
@@ -144,8 +215,7 @@ public final class StatusAggregator {
         return Objects.equals(JSON.convertValue(a, JsonNode.class), JSON.convertValue(b, JsonNode.class));
     }
 
-    private static void setPhaseAndConditions(
-            ProcModuleStatus s, StatusInput in, List<NodeStatus> desired, String now) {
+    private static void setPhaseAndConditions(ProcModuleStatus s, StatusInput in, Readings desired, String now) {
         ProcModuleStatus prev = in.resource().previous();
         long gen = in.resource().generation();
         List<Condition> conditions = new ArrayList<>();
@@ -233,14 +303,13 @@ public final class StatusAggregator {
         return s.getUnloadingNodes() > 0 ? main + "; " + s.getUnloadingNodes() + " node(s) unloading" : main;
     }
 
-    private static String failureMessage(ProcModuleStatus s, List<NodeStatus> desired) {
+    private static String failureMessage(ProcModuleStatus s, Readings desired) {
         if (s.getFailedNodes() == 0) {
             return "no node failed";
         }
-        String named = desired.stream()
-                .filter(n -> n.getState() == NodeState.Failed)
+        String named = desired.inState(NodeState.Failed).stream()
                 .limit(MAX_NAMED_FAILURES)
-                .map(n -> n.getNodeName() + " (" + n.getReason() + ")")
+                .map(r -> r.name() + " (" + r.reading().reason() + ")")
                 .collect(Collectors.joining(", "));
         int more = s.getFailedNodes() - Math.min(MAX_NAMED_FAILURES, s.getFailedNodes());
         return s.getFailedNodes() + " node(s) failed: " + named + (more > 0 ? " and " + more + " more" : "");
@@ -252,25 +321,6 @@ public final class StatusAggregator {
                 .map(NodeStatus::getLastTransitionTime)
                 .orElse(now);
         return new NodeStatus(name(node), kernel(node), r.state(), r.reason(), truncate(r.message()), since);
-    }
-
-    private static List<KernelSummary> kernels(List<NodeStatus> desired) {
-        Map<String, List<NodeStatus>> byKernel = desired.stream()
-                .collect(Collectors.groupingBy(
-                        n -> n.getKernelRelease() == null ? UNKNOWN_KERNEL : n.getKernelRelease(),
-                        TreeMap::new,
-                        Collectors.toList()));
-        return byKernel.entrySet().stream()
-                .map(e -> new KernelSummary(
-                        e.getKey(),
-                        e.getValue().size(),
-                        count(e.getValue(), NodeState.Verified),
-                        count(e.getValue(), NodeState.Failed)))
-                .sorted(Comparator.comparing(KernelSummary::getNodes)
-                        .reversed()
-                        .thenComparing(KernelSummary::getKernelRelease))
-                .limit(MAX_LISTED_KERNELS)
-                .toList();
     }
 
     /** A replaced pod may linger while terminating: the one that is not being deleted, newest first, counts. */
@@ -285,10 +335,6 @@ public final class StatusAggregator {
                 .forEach(p ->
                         byNode.merge(p.getSpec().getNodeName(), p, (a, b) -> preference.compare(a, b) >= 0 ? a : b));
         return byNode;
-    }
-
-    private static int count(List<NodeStatus> nodes, NodeState state) {
-        return (int) nodes.stream().filter(n -> n.getState() == state).count();
     }
 
     private static String name(Node node) {

@@ -27,8 +27,13 @@ public record StatusInput(Mode mode, Resource resource, Agents agents, Unloads u
     /**
      * @param desiredNodes nodes that should run the module (ignored unless applying)
      * @param configHash the configuration agent pods must run to count
+     * @param readings what earlier reconciles of this resource read from its pods (a cache)
      */
-    public record Agents(List<Node> desiredNodes, String configHash, Collection<Pod> pods) {}
+    public record Agents(List<Node> desiredNodes, String configHash, Collection<Pod> pods, AgentReadings readings) {
+        public Agents(List<Node> desiredNodes, String configHash, Collection<Pod> pods) {
+            this(desiredNodes, configHash, pods, new AgentReadings());
+        }
+    }
 
     /** @param nodes nodes that must lose the module */
     public record Unloads(List<Node> nodes, Collection<Pod> pods) {}

@@ -348,6 +348,62 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void readingsKeptBetweenReconcilesFollowReplacedPodsAndConfigurationChanges() {
+        List<Node> desired = List.of(node("n1", "6.1"), node("n2", "6.1"), node("n3", "6.12"));
+        AgentReadings kept = new AgentReadings();
+        List<Pod> building = List.of(
+                agent("n1", HASH, PodStatuses.agentBuilding()),
+                agent("n2", HASH, PodStatuses.agentBuilding()),
+                agent("n3", HASH, PodStatuses.agentBuildFailed("HeadersMissing", "install linux-headers-6.12")));
+        ProcModuleStatus first = aggregateBoth(desired, HASH, building, kept);
+        assertThat(byNode(first).get("n2").getState()).isEqualTo(NodeState.Building);
+
+        // The informer replaces n2's pod object when its status changes; n1's and n3's stay.
+        List<Pod> n2Verified =
+                List.of(building.get(0), agent("n2", HASH, PodStatuses.agentVerified("Loaded")), building.get(2));
+        ProcModuleStatus second = aggregateBoth(desired, HASH, n2Verified, kept);
+        assertThat(byNode(second).get("n2").getState()).isEqualTo(NodeState.Verified);
+        assertThat(second.getReady()).isEqualTo("1/3");
+
+        // Same pod objects, new spec: every pod now runs an older configuration.
+        ProcModuleStatus third = aggregateBoth(desired, "next", n2Verified, kept);
+        assertThat(third.getNodes())
+                .extracting(NodeStatus::getReason)
+                .containsExactly("Outdated", "Outdated", "Outdated");
+        assertThat(third.getReady()).isEqualTo("0/3");
+    }
+
+    /** The status with readings kept from earlier calls, checked equal to one read afresh. */
+    private static ProcModuleStatus aggregateBoth(List<Node> desired, String hash, List<Pod> pods, AgentReadings kept) {
+        StatusInput.Resource resource = new StatusInput.Resource(1, null, "hello_world", "hello_proc");
+        StatusInput.Unloads none = new StatusInput.Unloads(List.of(), List.of());
+        ProcModuleStatus withKept = StatusAggregator.aggregate(
+                new StatusInput(Mode.APPLYING, resource, new StatusInput.Agents(desired, hash, pods, kept), none, T0));
+        ProcModuleStatus fresh = StatusAggregator.aggregate(
+                new StatusInput(Mode.APPLYING, resource, new StatusInput.Agents(desired, hash, pods), none, T0));
+        assertThat(StatusAggregator.same(withKept, fresh))
+                .as("kept readings give what fresh ones give")
+                .isTrue();
+        return withKept;
+    }
+
+    @Test
+    void listingIsByStateThenNameWhateverOrderNodesArriveIn() {
+        List<Node> desired = List.of(node("c", "6.1"), node("a", "6.1"), node("b", "6.1"));
+        List<Pod> pods = List.of(
+                agent("c", HASH, PodStatuses.agentBuildFailed("HeadersMissing", "install linux-headers-6.1")),
+                agent("a", HASH, PodStatuses.agentVerifyFailed("VerifyMismatch", "read 'x'")),
+                agent("b", HASH, PodStatuses.agentVerified("Loaded")));
+        List<Node> unloading = List.of(node("z", "6.1"), node("y", "6.1"));
+
+        ProcModuleStatus s = StatusAggregator.aggregate(input(null, desired, pods, unloading, List.of(), T0));
+
+        assertThat(s.getNodes()).extracting(NodeStatus::getNodeName).containsExactly("a", "c", "y", "z", "b");
+        assertThat(s.condition("Degraded").orElseThrow().getMessage())
+                .isEqualTo("2 node(s) failed: a (VerifyMismatch), c (HeadersMissing)");
+    }
+
+    @Test
     void statusForFiveThousandNodesStaysSmall() {
         List<Node> desired = new ArrayList<>();
         List<Pod> pods = new ArrayList<>();
