@@ -1,12 +1,9 @@
 package io.procmodule.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.procmodule.operator.OperatorConfig;
@@ -24,10 +21,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,16 +40,17 @@ class NodeActions {
     private final KubernetesClient client;
     private final OperatorConfig config;
     private final EventRecorder events;
-    private final ExecutorService labelling = Executors.newFixedThreadPool(LABEL_PARALLELISM, r -> {
-        Thread t = new Thread(r, "node-labelling");
-        t.setDaemon(true);
-        return t;
-    });
+    private final NodeLabeller labeller;
 
     NodeActions(KubernetesClient client, OperatorConfig config, EventRecorder events) {
         this.client = client;
         this.config = config;
         this.events = events;
+        this.labeller = new NodeLabeller(client, Executors.newFixedThreadPool(LABEL_PARALLELISM, r -> {
+            Thread t = new Thread(r, "node-labelling");
+            t.setDaemon(true);
+            return t;
+        }));
     }
 
     void apply(ProcModule pm, NodePlan plan, AgentConfig agent, InformerEventSource<Pod, ProcModule> pods) {
@@ -158,8 +155,7 @@ class NodeActions {
     /**
      * Labels the nodes with up to {@value #LABEL_PARALLELISM} requests in flight: the DaemonSet
      * runs agents only on labelled nodes, so at thousands of nodes one round trip after another would
-     * set the pace of the whole rollout. Each is one merge patch of that label alone (no read first):
-     * concurrent edits of other labels or fields are untouched, whatever the cache holds.
+     * set the pace of the whole rollout. One node's refusal is kept for the end like any other.
      */
     private void labelAll(
             String name,
@@ -167,38 +163,25 @@ class NodeActions {
             String label,
             String value,
             List<KubernetesClientException> failures) {
-        String patch =
-                client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("labels", Map.of(label, value))));
-        List<Future<?>> pending = new ArrayList<>();
+        List<CompletableFuture<Void>> pending = new ArrayList<>(nodes.size());
         for (String node : nodes) {
-            pending.add(labelling.submit(() -> isolated(failures, () -> {
-                try {
-                    // Through resource(...): patch on withName(...) would GET the node first.
-                    client.nodes()
-                            .resource(new NodeBuilder()
-                                    .withNewMetadata()
-                                    .withName(node)
-                                    .endMetadata()
-                                    .build())
-                            .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-                    LOG.info("{}: labelled node {} {}={} (selected; its agent may start)", name, node, label, value);
-                } catch (KubernetesClientException e) {
-                    if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-                        throw e;
-                    }
-                    LOG.info("node {} is gone; nothing to label", node);
-                }
-            })));
+            pending.add(labeller.label(node, label, value));
         }
-        for (Future<?> f : pending) {
+        for (CompletableFuture<Void> f : pending) {
             try {
                 f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while labelling nodes", e);
             } catch (ExecutionException e) {
-                throw new IllegalStateException("labelling a node failed", e.getCause());
+                if (!(e.getCause() instanceof KubernetesClientException refused)) {
+                    throw new IllegalStateException("labelling a node failed", e.getCause());
+                }
+                failures.add(refused);
             }
+        }
+        if (!nodes.isEmpty()) {
+            LOG.info("{}: {} node(s) labelled {}={}", name, nodes.size() - failures.size(), label, value);
         }
     }
 
