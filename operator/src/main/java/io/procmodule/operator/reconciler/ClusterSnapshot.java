@@ -22,8 +22,8 @@ public record ClusterSnapshot(
         this(nodes, agentPods, unloadPods, Map.of());
     }
 
-    static ClusterSnapshot observe(Context<ProcModule> ctx, Map<String, Instant> unloadNeededSince) {
-        List<Pod> pods = List.copyOf(ctx.getSecondaryResources(Pod.class));
+    static ClusterSnapshot observe(ProcModule pm, Context<ProcModule> ctx, Map<String, Instant> unloadNeededSince) {
+        List<Pod> pods = Informers.podsOf(ctx, pm);
         return new ClusterSnapshot(
                 Informers.nodes(ctx).list().toList(),
                 ofComponent(pods, AgentLabels.COMPONENT_AGENT),

@@ -29,16 +29,21 @@ final class Informers {
     static final long LIST_PAGE = 500;
 
     private static final String PODS = "pods";
+    /** The pod informer's index of pods by the ProcModule named in their instance label. */
+    private static final String BY_INSTANCE = "byInstance";
+
     private static final String DAEMONSETS = "daemonsets";
 
     private Informers() {}
 
     static List<EventSource<?, ProcModule>> create(EventSourceContext<ProcModule> context, String namespace) {
+        InformerEventSource<Pod, ProcModule> pods = managed(Pod.class, PODS, namespace, PodCache.store(), context);
+        pods.addIndexers(Map.of(
+                BY_INSTANCE,
+                pod -> byInstanceLabel(pod).stream().map(ResourceID::getName).toList()));
         return List.of(
                 // DaemonSets are few and compared whole; pods are one per node and resource, kept pruned.
-                managed(DaemonSet.class, DAEMONSETS, namespace, null, context),
-                managed(Pod.class, PODS, namespace, PodCache.store(), context),
-                NodeEventSource.create(context));
+                managed(DaemonSet.class, DAEMONSETS, namespace, null, context), pods, NodeEventSource.create(context));
     }
 
     /**
@@ -75,6 +80,16 @@ final class Informers {
 
     static InformerEventSource<Pod, ProcModule> pods(Context<ProcModule> ctx) {
         return get(ctx, Pod.class, PODS);
+    }
+
+    /**
+     * The agent and unload pods of {@code pm}, from the informer's index. Not
+     * {@code Context.getSecondaryResources}: it collects them into a HashSet, and hashing a Pod walks
+     * the whole object; at 5,000 nodes that alone took tens of milliseconds per reconcile. A pod this
+     * operator just created shows up here once the informer has it (a second create meets 409).
+     */
+    static List<Pod> podsOf(Context<ProcModule> ctx, ProcModule pm) {
+        return pods(ctx).byIndex(BY_INSTANCE, pm.getMetadata().getName());
     }
 
     static InformerEventSource<DaemonSet, ProcModule> daemonSets(Context<ProcModule> ctx) {

@@ -164,7 +164,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     }
 
     private ClusterSnapshot observe(ProcModule pm, Context<ProcModule> ctx) {
-        return ClusterSnapshot.observe(ctx, unloadTimers.of(pm.getMetadata().getName()));
+        return ClusterSnapshot.observe(pm, ctx, unloadTimers.of(pm.getMetadata().getName()));
     }
 
     /**
