@@ -15,10 +15,12 @@ import (
 
 // The operator's timers as its Prometheus endpoint shows them (percentile histograms on, see
 // ProcModuleOperator): JOSDK's reconcile timer, which includes the reconcile's API calls, and the
-// reconciler's own compute timer (observe, decide, aggregate; ProcModuleReconciler.COMPUTE_TIMER).
+// reconciler's own compute timers (observe, decide, aggregate; ProcModuleReconciler.COMPUTE_TIMER), in
+// wall time and in the reconciling thread's CPU time.
 const (
-	reconcileTimer = "operator_sdk_controllers_execution_reconcile_seconds"
-	computeTimer   = "procmodule_reconcile_compute_seconds"
+	reconcileTimer  = "operator_sdk_controllers_execution_reconcile_seconds"
+	computeTimer    = "procmodule_reconcile_compute_seconds"
+	computeCPUTimer = "procmodule_reconcile_compute_cpu_seconds"
 )
 
 // reconcileMetrics: one timer's count, sum and cumulative buckets (le -> count).
@@ -27,17 +29,18 @@ type reconcileMetrics struct {
 	buckets    map[float64]float64
 }
 
-// operatorMetrics: both timers from one scrape.
+// operatorMetrics: the timers from one scrape.
 type operatorMetrics struct {
-	reconcile, compute reconcileMetrics
+	reconcile, compute, computeCPU reconcileMetrics
 }
 
 var leLabel = regexp.MustCompile(`le="([^"]+)"`)
 
 func (p *operatorProcess) scrape() operatorMetrics {
 	m := operatorMetrics{
-		reconcile: reconcileMetrics{buckets: map[float64]float64{}},
-		compute:   reconcileMetrics{buckets: map[float64]float64{}},
+		reconcile:  reconcileMetrics{buckets: map[float64]float64{}},
+		compute:    reconcileMetrics{buckets: map[float64]float64{}},
+		computeCPU: reconcileMetrics{buckets: map[float64]float64{}},
 	}
 	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", p.port))
 	if err != nil {
@@ -45,12 +48,18 @@ func (p *operatorProcess) scrape() operatorMetrics {
 		return m
 	}
 	defer resp.Body.Close()
-	parseMetrics(resp.Body, map[string]*reconcileMetrics{reconcileTimer: &m.reconcile, computeTimer: &m.compute})
+	parseMetrics(resp.Body, map[string]*reconcileMetrics{
+		reconcileTimer: &m.reconcile, computeTimer: &m.compute, computeCPUTimer: &m.computeCPU,
+	})
 	return m
 }
 
 func (m operatorMetrics) minus(before operatorMetrics) operatorMetrics {
-	return operatorMetrics{reconcile: m.reconcile.minus(before.reconcile), compute: m.compute.minus(before.compute)}
+	return operatorMetrics{
+		reconcile:  m.reconcile.minus(before.reconcile),
+		compute:    m.compute.minus(before.compute),
+		computeCPU: m.computeCPU.minus(before.computeCPU),
+	}
 }
 
 // parseMetrics adds each named timer's samples (summed over label sets) to its metrics.

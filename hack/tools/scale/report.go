@@ -125,19 +125,20 @@ func (r report) print(w io.Writer) {
 			secs(floor), secs(final), secs(final-floor), p.statusWrites, p.statusPeak, p.statusConflicts, p.events, p.eventsPeak)
 	}
 	n := max(len(res), 1)
-	rec, comp := r.metricsRollout.reconcile, r.metricsRollout.compute
-	fmt.Fprintf(w, "SUMMARY nodes=%d resources=%d floor=%ss final=%ss worst_diff=%ss status_writes_per_resource=%.1f status_peak_per_s=%d events_per_resource=%.1f events_peak_per_s=%d reconciles=%.0f p50_ms=%s p99_ms=%s mean_ms=%s compute_p50_ms=%s compute_p99_ms=%s cpu_s=%.1f heap_peak_mib=%.0f heap_live_peak_mib=%.0f heap_live_full_gc_mib=%.0f steady_writes=%d steady_reconciles=%.0f\n",
+	rec, comp, compCPU := r.metricsRollout.reconcile, r.metricsRollout.compute, r.metricsRollout.computeCPU
+	fmt.Fprintf(w, "SUMMARY nodes=%d resources=%d floor=%ss final=%ss worst_diff=%ss status_writes_per_resource=%.1f status_peak_per_s=%d events_per_resource=%.1f events_peak_per_s=%d reconciles=%.0f p50_ms=%s p99_ms=%s mean_ms=%s compute_p50_ms=%s compute_p99_ms=%s compute_cpu_p50_ms=%s compute_cpu_p99_ms=%s cpu_s=%.1f heap_peak_mib=%.0f heap_live_peak_mib=%.0f heap_live_full_gc_mib=%.0f steady_writes=%d steady_reconciles=%.0f\n",
 		r.o.nodes, r.o.resources, secs(worstFloor), secs(worstFinal), secs(worstDiff),
 		float64(sumWrites)/float64(n), maxPeak, float64(sumEvents)/float64(n), maxEvPeak,
 		rec.count, ms(rec.quantile(0.5)), ms(rec.quantile(0.99)), ms(rec.sum/math.Max(rec.count, 1)),
-		ms(comp.quantile(0.5)), ms(comp.quantile(0.99)),
+		ms(comp.quantile(0.5)), ms(comp.quantile(0.99)), ms(compCPU.quantile(0.5)), ms(compCPU.quantile(0.99)),
 		r.cpuRollout, r.gc.peakBeforeMiB, r.gc.peakAfterMiB, r.gc.liveAfterFullMiB, r.steadyWrites(), r.metricsSteady.reconcile.count)
 
 	fmt.Fprintf(w, "operator: %.1f CPU s during the rollout (%.0f s wall), %.1f CPU s in %s of steady state; heap peak %.0f MiB in use, at most %.0f MiB after a collection, %.0f MiB live after a full collection at the end of the rollout (%d collections)\n",
 		r.cpuRollout, r.rolloutEnd.Sub(r.began).Seconds(), r.cpuSteady, r.o.steady, r.gc.peakBeforeMiB, r.gc.peakAfterMiB, r.gc.liveAfterFullMiB, r.gc.collections)
-	fmt.Fprintf(w, "reconciles: rollout %.0f (p50 %s ms, p99 %s ms, mean %s ms, API calls included); their own work (observe, decide, aggregate) p50 %s ms, p99 %s ms, mean %s ms; steady state %.0f\n",
+	fmt.Fprintf(w, "reconciles: rollout %.0f (p50 %s ms, p99 %s ms, mean %s ms, API calls included); their own work (observe, decide, aggregate) p50 %s ms, p99 %s ms, mean %s ms, of it CPU time of the reconciling thread p50 %s ms, p99 %s ms; steady state %.0f\n",
 		rec.count, ms(rec.quantile(0.5)), ms(rec.quantile(0.99)), ms(rec.sum/math.Max(rec.count, 1)),
-		ms(comp.quantile(0.5)), ms(comp.quantile(0.99)), ms(comp.sum/math.Max(comp.count, 1)), r.metricsSteady.reconcile.count)
+		ms(comp.quantile(0.5)), ms(comp.quantile(0.99)), ms(comp.sum/math.Max(comp.count, 1)),
+		ms(compCPU.quantile(0.5)), ms(compCPU.quantile(0.99)), r.metricsSteady.reconcile.count)
 	fmt.Fprintf(w, "simulated kubelets: %d pod status writes, %d lease renewals (not in the audit log); failed node writes %s; failed pod writes %s\n",
 		r.podWrites, r.leaseRenewals, r.nodeErrors, r.podErrors)
 

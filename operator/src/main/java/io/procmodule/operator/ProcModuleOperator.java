@@ -22,14 +22,14 @@ public final class ProcModuleOperator {
     static final String LEASE_NAME = "procmodule-operator";
     private static final Logger LOG = LoggerFactory.getLogger(ProcModuleOperator.class);
     /**
-     * Buckets for JOSDK's reconcile timers and the reconciler's own compute timer, so that percentiles
+     * Buckets for JOSDK's reconcile timers and the reconciler's own compute timers, so that percentiles
      * can be computed over any window from /metrics (hack/bench-scale reads p50/p99 from them).
      */
     static final MeterFilter RECONCILE_HISTOGRAM = new MeterFilter() {
         @Override
         public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
             return id.getName().startsWith("operator.sdk.controllers.execution.")
-                            || id.getName().equals(ProcModuleReconciler.COMPUTE_TIMER)
+                            || id.getName().startsWith(ProcModuleReconciler.COMPUTE_TIMER)
                     ? DistributionStatisticConfig.builder()
                             .percentilesHistogram(true)
                             .build()
