@@ -8,13 +8,23 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.opentest4j.TestAbortedException;
 
 /** Prints each scenario's result and wall time (printed, never asserted), and why one was skipped. */
-final class ScenarioTimer implements BeforeTestExecutionCallback, AfterTestExecutionCallback, TestWatcher {
+public final class ScenarioTimer implements BeforeTestExecutionCallback, AfterTestExecutionCallback, TestWatcher {
+    private final String label;
     private long started;
+
+    ScenarioTimer() {
+        this("simulated e2e");
+    }
+
+    /** {@code label} starts every line it prints (which suite). */
+    public ScenarioTimer(String label) {
+        this.label = label;
+    }
 
     @Override
     public void beforeTestExecution(ExtensionContext context) {
         started = System.nanoTime();
-        System.out.printf("simulated e2e: >>> %s%n", context.getDisplayName());
+        System.out.printf("%s: >>> %s%n", label, context.getDisplayName());
     }
 
     @Override
@@ -25,7 +35,8 @@ final class ScenarioTimer implements BeforeTestExecutionCallback, AfterTestExecu
             return; // reported by testAborted, with the reason
         }
         System.out.printf(
-                "simulated e2e: <<< %s: %s in %.1f s%n",
+                "%s: <<< %s: %s in %.1f s%n",
+                label,
                 context.getDisplayName(),
                 context.getExecutionException()
                         .map(e -> "FAILED (" + e.getClass().getSimpleName() + ")")
@@ -35,11 +46,11 @@ final class ScenarioTimer implements BeforeTestExecutionCallback, AfterTestExecu
 
     @Override
     public void testAborted(ExtensionContext context, Throwable cause) {
-        System.out.printf("simulated e2e: --- %s: SKIPPED: %s%n", context.getDisplayName(), cause.getMessage());
+        System.out.printf("%s: --- %s: SKIPPED: %s%n", label, context.getDisplayName(), cause.getMessage());
     }
 
     @Override
     public void testDisabled(ExtensionContext context, Optional<String> reason) {
-        System.out.printf("simulated e2e: --- %s: DISABLED: %s%n", context.getDisplayName(), reason.orElse(""));
+        System.out.printf("%s: --- %s: DISABLED: %s%n", label, context.getDisplayName(), reason.orElse(""));
     }
 }

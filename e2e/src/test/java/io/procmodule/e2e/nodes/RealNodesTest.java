@@ -1,0 +1,353 @@
+package io.procmodule.e2e.nodes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.procmodule.e2e.RepoFiles;
+import io.procmodule.e2e.cluster.Cluster;
+import io.procmodule.e2e.scenarios.ClusterScenarios;
+import io.procmodule.e2e.scenarios.Sample;
+import io.procmodule.e2e.simulated.HostKernels;
+import io.procmodule.e2e.simulated.ScenarioTimer;
+import io.procmodule.operator.agent.AgentLabels;
+import io.procmodule.operator.api.ModuleName;
+import io.procmodule.operator.api.NodeState;
+import io.procmodule.operator.api.NodeStatus;
+import io.procmodule.operator.api.Phase;
+import io.procmodule.operator.api.ProcModule;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The end-to-end suite on real nodes ({@code hack/cluster}: the real kubelet, containerd and runc in
+ * QEMU VMs with real Debian kernels). Opt-in ({@code hack/test-nodes}, profile real-nodes); when
+ * asked for, it fails rather than skips where the cluster cannot start.
+ *
+ * <p>First the shared scenarios of {@link ClusterScenarios} on node-a (6.1) and node-b (6.12), which
+ * expect every node verified; then node-c (no kernel headers) joins and the scenarios that need real
+ * kernels and a real kubelet follow, in order, on one sample resource.
+ */
+class RealNodesTest extends ClusterScenarios {
+    private static final String NODE_A = "node-a";
+    private static final String NODE_B = "node-b";
+    private static final String NODE_C = "node-c";
+    private static final String ENTRY = "hello_world";
+
+    @RegisterExtension
+    static final ScenarioTimer TIMER = new ScenarioTimer("real-nodes e2e");
+
+    private static RealNodesCluster cluster;
+    private static HostKernels kernels;
+
+    @BeforeAll
+    static void startCluster() {
+        Assumptions.assumeTrue(
+                Boolean.getBoolean("procmodule.e2e.realNodes"),
+                "real-nodes e2e is opt-in: hack/test-nodes, or mvn verify -Preal-nodes");
+        Optional<String> unavailable = RealNodesCluster.unavailableReason();
+        if (unavailable.isPresent()) {
+            fail("real-nodes e2e cannot run here: " + unavailable.get());
+        }
+        kernels = HostKernels.discover(RepoFiles.root()).orElseThrow();
+        long start = System.nanoTime();
+        // node-c (no headers) joins after the shared scenarios, which expect every node verified.
+        cluster = RealNodesCluster.start(RepoFiles.root().resolve("e2e/target/real-nodes"), List.of(NODE_A, NODE_B));
+        System.out.printf("real-nodes e2e: cluster up in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Override
+    protected Cluster cluster() {
+        return cluster;
+    }
+
+    /** The sample starts over on three nodes; the one without kernel headers names the package. */
+    @Test
+    @Order(10)
+    void sampleOnThreeNodesIsDegradedByTheNodeWithoutHeaders() {
+        deleteSampleIfPresent();
+        cluster.join(NODE_C);
+        cluster.apply(Sample.fromFile());
+
+        ProcModule pm = cluster.await(
+                Sample.NAME,
+                settled(node -> node.getState() == NodeState.Verified, node -> node.getState() == NodeState.Failed),
+                "node-a and node-b Verified, node-c Failed",
+                cluster.rolloutTimeout());
+
+        System.out.println("real-nodes e2e: kubectl get procmodules:\n" + cluster.kubectlGetProcModules());
+        assertThat(pm.getStatus().getPhase()).isEqualTo(Phase.Degraded);
+        assertThat(pm.getStatus().getReady()).isEqualTo("2/3");
+        assertThat(nodeStatus(pm, NODE_A).getKernelRelease()).isEqualTo(kernels.debian61());
+        assertThat(nodeStatus(pm, NODE_B).getKernelRelease()).isEqualTo(kernels.debian612());
+        for (String node : List.of(NODE_A, NODE_B)) {
+            assertThat(cluster.readProcEntry(node, ENTRY)).as(node).contains("Hello, World!\n");
+        }
+        NodeStatus c = nodeStatus(pm, NODE_C);
+        assertThat(c.getReason()).isEqualTo("HeadersMissing");
+        assertThat(c.getMessage()).contains("package linux-headers-" + kernels.debian61());
+        assertThat(cluster.readProcEntry(NODE_C, ENTRY)).isEmpty();
+    }
+
+    /**
+     * A message with {@code $$} and {@code $(PM_NODE_NAME)} rolls out to both healthy nodes and reads
+     * back byte for byte: the real kubelet expands {@code $(VAR)} in env values and turns {@code $$}
+     * into {@code $}, which the operator's escaping must undo. maxUnavailable 2: node-c never becomes
+     * available, and with 1 the DaemonSet rollout would wait for it.
+     */
+    @Test
+    @Order(11)
+    void messageChangeWithDollarsRollsOutByteForByte() {
+        ProcModule changed = Sample.fromFile();
+        changed.getSpec().setMessage("Real nodes: $$ and $(PM_NODE_NAME) and $HOME and $$(PM_ENTRY_NAME) stay");
+        changed.getSpec().getRollout().setMaxUnavailable(new IntOrString(2));
+        long generation = cluster.apply(changed).getMetadata().getGeneration();
+
+        cluster.await(
+                Sample.NAME,
+                settled(
+                                node -> node.getState() == NodeState.Verified && "Replaced".equals(node.getReason()),
+                                node -> node.getState() == NodeState.Failed)
+                        .and(p -> Long.valueOf(generation).equals(p.getStatus().getObservedGeneration())),
+                "node-a and node-b Verified after a reload (Replaced) at generation " + generation,
+                cluster.rolloutTimeout());
+        for (String node : List.of(NODE_A, NODE_B)) {
+            assertThat(cluster.readProcEntry(node, ENTRY))
+                    .as("/proc/%s on %s", ENTRY, node)
+                    .contains(changed.getSpec().getMessage() + "\n");
+        }
+    }
+
+    /** A new agent pod on node-a finds its build in the cache and adopts the loaded module. */
+    @Test
+    @Order(12)
+    void deletedAgentPodHitsTheCacheAndDoesNotReload() {
+        long loadsBefore = moduleLoads(NODE_A);
+        String sysfsBefore = moduleSysfs(NODE_A);
+        Pod old = agentPod(NODE_A).orElseThrow();
+
+        cluster.client().resource(old).delete();
+        Pod restarted = awaitPod(
+                NODE_A,
+                p -> !p.getMetadata().getUid().equals(old.getMetadata().getUid()) && containerReady(p, "monitor"),
+                "a new, ready agent pod on node-a");
+
+        assertThat(terminationMessage(restarted, "build")).startsWith("CacheHit\n");
+        assertThat(terminationMessage(restarted, "load")).startsWith("Adopted\n");
+        assertThat(moduleLoads(NODE_A))
+                .as("module loads in node-a's kernel log")
+                .isEqualTo(loadsBefore);
+        assertThat(moduleSysfs(NODE_A)).as("/sys/module/hello_proc on node-a").isEqualTo(sysfsBefore);
+    }
+
+    /**
+     * What the shipped securityContext gives the monitor, read from the kernel on the node: no
+     * capability at all, no_new_privs, seccomp filtering, a read-only root. The build and load
+     * containers already proved theirs by building and loading.
+     */
+    @Test
+    @Order(13)
+    void monitorRunsWithoutAnyPrivilege() {
+        String pid = cluster.nodeOutput(NODE_A, "sh", "-c", "pgrep -f -o 'procmodule-agent monitor'")
+                .strip();
+        String status = cluster.nodeOutput(NODE_A, "cat", "/proc/" + pid + "/status");
+        System.out.println("real-nodes e2e: the monitor's /proc/" + pid + "/status on node-a:\n" + status);
+        assertThat(field(status, "CapEff")).isEqualTo("0000000000000000");
+        assertThat(field(status, "CapPrm")).isEqualTo("0000000000000000");
+        assertThat(field(status, "CapBnd")).isEqualTo("0000000000000000");
+        assertThat(field(status, "NoNewPrivs")).isEqualTo("1");
+        assertThat(field(status, "Seccomp")).isEqualTo("2");
+        String rootMount = cluster.nodeOutput(
+                        NODE_A, "sh", "-c", "awk '$5 == \"/\" { print $6 }' /proc/" + pid + "/mountinfo")
+                .strip();
+        assertThat(rootMount).as("mount options of the monitor's root").startsWith("ro");
+    }
+
+    /**
+     * An entry the container runtime masks in unprivileged containers (containerd's default spec
+     * binds /dev/null over /proc/timer_stats): either the API refuses it up front, or the node
+     * verifies it.
+     */
+    @Test
+    @Order(14)
+    void maskedProcEntryIsRefusedOrVerifies() {
+        ProcModule masked = Sample.resource("masked-entry", "timer_stats", "masked by the runtime");
+        masked.getSpec().setNodeSelector(Map.of("kubernetes.io/hostname", NODE_A));
+        try {
+            cluster.apply(masked);
+        } catch (KubernetesClientException e) {
+            System.out.println("real-nodes e2e: timer_stats refused up front: "
+                    + e.getStatus().getMessage());
+            assertThat(e.getCode()).isEqualTo(422);
+            return;
+        }
+        try {
+            ProcModule pm = cluster.await(
+                    "masked-entry",
+                    p -> p.getStatus() != null
+                            && p.getStatus().getNodes().size() == 1
+                            && (p.getStatus().getNodes().get(0).getState() == NodeState.Verified
+                                    || p.getStatus().getNodes().get(0).getState() == NodeState.Failed),
+                    "node-a Verified or Failed",
+                    cluster.rolloutTimeout());
+            System.out.println("real-nodes e2e: timer_stats status:\n" + cluster.statusYaml(pm));
+            assertThat(pm.getStatus().getNodes().get(0).getState())
+                    .as("timer_stats on node-a: %s", pm.getStatus().getNodes().get(0))
+                    .isEqualTo(NodeState.Verified);
+            assertThat(cluster.readProcEntry(NODE_A, "timer_stats")).contains("masked by the runtime\n");
+        } finally {
+            cluster.delete("masked-entry");
+            cluster.awaitDeleted("masked-entry", cluster.rolloutTimeout());
+        }
+    }
+
+    /** node-a moves to the 6.12 kernel: the agent rebuilds for it and the status shows the new release. */
+    @Test
+    @Order(15)
+    void nodeRebootedIntoAnotherKernelIsRebuiltAndVerified() {
+        String newKernel = kernels.debian612();
+        cluster.reboot(NODE_A, newKernel);
+        assertThat(cluster.unameR(NODE_A)).isEqualTo(newKernel);
+
+        Pod pod = awaitPod(
+                NODE_A,
+                p -> containerReady(p, "monitor")
+                        && terminationMessage(p, "build").contains(newKernel),
+                "node-a's agent ready after building for " + newKernel);
+        assertThat(terminationMessage(pod, "build")).startsWith("Built\n");
+        ProcModule pm = cluster.await(
+                Sample.NAME,
+                p -> nodeStatus(p, NODE_A).getState() == NodeState.Verified
+                        && newKernel.equals(nodeStatus(p, NODE_A).getKernelRelease()),
+                "node-a Verified on " + newKernel,
+                cluster.rolloutTimeout());
+        assertThat(pm.getStatus().getReady()).isEqualTo("2/3");
+        assertThat(cluster.readProcEntry(NODE_A, ENTRY)).contains(pm.getSpec().getMessage() + "\n");
+    }
+
+    /** Deletion unloads from every node that had the module, then the finalizer lets the object go. */
+    @Test
+    @Order(16)
+    void deletionUnloadsEverywhereThenReleasesTheResource() {
+        cluster.delete(Sample.NAME);
+        cluster.awaitDeleted(Sample.NAME, cluster.rolloutTimeout());
+        for (String node : List.of(NODE_A, NODE_B, NODE_C)) {
+            assertThat(cluster.readProcEntry(node, ENTRY))
+                    .as("/proc/%s on %s", ENTRY, node)
+                    .isEmpty();
+            assertThat(cluster.moduleLoaded(node, ModuleName.forEntry(ENTRY)))
+                    .as("module on %s", node)
+                    .isFalse();
+        }
+    }
+
+    private static void deleteSampleIfPresent() {
+        if (cluster.get(Sample.NAME).isPresent()) {
+            cluster.delete(Sample.NAME);
+            cluster.awaitDeleted(Sample.NAME, cluster.rolloutTimeout());
+        }
+    }
+
+    /** Every listed node settled: node-c failed, the others healthy by {@code healthy}. */
+    private static Predicate<ProcModule> settled(Predicate<NodeStatus> healthy, Predicate<NodeStatus> failed) {
+        return pm -> pm.getStatus() != null
+                && pm.getStatus().getNodes().size() == 3
+                && pm.getStatus().getNodes().stream()
+                        .allMatch(n -> NODE_C.equals(n.getNodeName()) ? failed.test(n) : healthy.test(n));
+    }
+
+    private static NodeStatus nodeStatus(ProcModule pm, String node) {
+        return pm.getStatus().getNodes().stream()
+                .filter(n -> node.equals(n.getNodeName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(
+                        node + " not in status.nodes: " + pm.getStatus().getNodes()));
+    }
+
+    /** The sample's agent pod on {@code node} (the DaemonSet controller names it), unless being deleted. */
+    private static Optional<Pod> agentPod(String node) {
+        return cluster
+                .client()
+                .pods()
+                .inNamespace(RealNodesCluster.OPERATOR_NAMESPACE)
+                .withLabel(AgentLabels.INSTANCE, Sample.NAME)
+                .withLabel(AgentLabels.COMPONENT, AgentLabels.COMPONENT_AGENT)
+                .withField("spec.nodeName", node)
+                .list()
+                .getItems()
+                .stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .findFirst();
+    }
+
+    private static Pod awaitPod(String node, Predicate<Pod> condition, String description) {
+        return Awaitility.await(description)
+                .atMost(cluster.rolloutTimeout())
+                .pollInterval(Duration.ofSeconds(2))
+                .until(
+                        () -> agentPod(node).filter(p -> p.getStatus() != null && condition.test(p)),
+                        Optional::isPresent)
+                .orElseThrow();
+    }
+
+    private static boolean containerReady(Pod pod, String container) {
+        return pod.getStatus().getContainerStatuses().stream()
+                .anyMatch(s -> container.equals(s.getName()) && Boolean.TRUE.equals(s.getReady()));
+    }
+
+    /** The termination message of an init container's last completed run ("" if none). */
+    private static String terminationMessage(Pod pod, String container) {
+        return pod.getStatus().getInitContainerStatuses().stream()
+                .filter(s -> container.equals(s.getName()))
+                .map(ContainerStatus::getState)
+                .filter(s -> s != null
+                        && s.getTerminated() != null
+                        && s.getTerminated().getMessage() != null)
+                .map(s -> s.getTerminated().getMessage())
+                .findFirst()
+                .orElse("");
+    }
+
+    /** How often the module was loaded since boot: its "created" lines in the node's kernel log. */
+    private static long moduleLoads(String node) {
+        return cluster.nodeOutput(node, "dmesg")
+                .lines()
+                .filter(l -> l.contains("created /proc/" + ENTRY))
+                .count();
+    }
+
+    /** What identifies one load of the module: its state, reference count and section addresses. */
+    private static String moduleSysfs(String node) {
+        return cluster.nodeOutput(
+                node, "sh", "-c", "cd /sys/module/hello_proc && cat initstate refcnt sections/.text sections/.data");
+    }
+
+    /** A "Name:\tvalue" field of /proc/PID/status. */
+    private static String field(String status, String name) {
+        return status.lines()
+                .filter(l -> l.startsWith(name + ":"))
+                .map(l -> l.substring(name.length() + 1).strip())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " in /proc/PID/status"));
+    }
+}
