@@ -151,7 +151,8 @@ public final class StatusAggregator {
         }
 
         int count(NodeState state) {
-            return inState(state).size();
+            List<Read> reads = byState.get(state);
+            return reads == null ? 0 : reads.size();
         }
 
         /**
