@@ -40,8 +40,13 @@ public final class HostProcess {
     public record Result(int exitCode, String stdout, String stderr) {
         /** The program's output; a non-zero exit is an error carrying its stderr. */
         public String outputOrThrow(List<String> argv) {
+            return outputOrThrow(argv.toString());
+        }
+
+        /** For a command whose argv alone does not say where it ran (on a node): the error names it {@code command}. */
+        public String outputOrThrow(String command) {
             if (exitCode != 0) {
-                throw new IllegalStateException(argv + " exited " + exitCode + ": " + stderr.strip());
+                throw new IllegalStateException(command + " exited " + exitCode + ": " + stderr.strip());
             }
             return stdout;
         }

@@ -1,23 +1,18 @@
 package io.procmodule.e2e.kind;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.procmodule.e2e.HostProcess;
-import io.procmodule.e2e.cluster.Cluster;
+import io.procmodule.e2e.cluster.ApiServerCluster;
 import io.procmodule.operator.api.ProcModule;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 /**
  * A kind cluster named by the current kubeconfig context, with the operator installed
@@ -25,19 +20,16 @@ import java.util.function.Predicate;
  * reads run {@code docker exec <node>} (kind nodes are containers named after the node);
  * {@code kubectl get} runs the kubectl binary so the printed table is the real one.
  */
-public final class KindCluster implements Cluster {
-    public static final String OPERATOR_NAMESPACE = "procmodule-system";
-    public static final String OPERATOR_DEPLOYMENT = "procmodule-operator";
+public final class KindCluster extends ApiServerCluster {
     private static final String CRD = ProcModule.PLURAL + "." + ProcModule.GROUP;
     // The first build compiles the module against the host's headers on a shared CI runner.
     private static final Duration ROLLOUT_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration HOST_TIMEOUT = Duration.ofMinutes(2);
 
-    private final KubernetesClient client;
     private final String context;
 
     private KindCluster(KubernetesClient client, String context) {
-        this.client = client;
+        super(client);
         this.context = context;
     }
 
@@ -129,79 +121,16 @@ public final class KindCluster implements Cluster {
     }
 
     @Override
-    public Resource<ProcModule> procModule(String name) {
-        return client.resources(ProcModule.class).withName(name);
-    }
-
-    @Override
-    public ProcModule apply(ProcModule resource) {
-        // Server-side apply of name and spec only, as `kubectl apply --server-side` would send.
-        ProcModule desired = new ProcModule();
-        desired.setMetadata(new ObjectMetaBuilder()
-                .withName(resource.getMetadata().getName())
-                .withLabels(resource.getMetadata().getLabels())
-                .build());
-        desired.setSpec(resource.getSpec());
-        return client.resource(desired)
-                .fieldManager("procmodule-e2e")
-                .forceConflicts()
-                .serverSideApply();
-    }
-
-    @Override
-    public ProcModule await(String name, Predicate<ProcModule> condition, String description, Duration timeout) {
-        try {
-            return procModule(name)
-                    .waitUntilCondition(
-                            pm -> pm != null && condition.test(pm), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (KubernetesClientTimeoutException e) {
-            throw new AssertionError(
-                    name + ": " + description + " not reached within " + timeout + "; last seen status: "
-                            + get(name).map(this::statusOf).orElse("(gone)"),
-                    e);
-        }
-    }
-
-    private String statusOf(ProcModule pm) {
-        return client.getKubernetesSerialization().asYaml(pm.getStatus());
-    }
-
-    @Override
-    public void awaitDeleted(String name, Duration timeout) {
-        try {
-            procModule(name).waitUntilCondition(Objects::isNull, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (KubernetesClientTimeoutException e) {
-            throw new AssertionError(
-                    name + " still exists after " + timeout + "; status: "
-                            + get(name).map(this::statusOf).orElse("(gone)"),
-                    e);
-        }
-    }
-
-    @Override
-    public List<String> nodeNames() {
-        return client.nodes().list().getItems().stream()
-                .map(n -> n.getMetadata().getName())
-                .sorted()
-                .toList();
-    }
-
-    @Override
-    public Optional<String> readProcEntry(String node, String entry) {
-        HostProcess.Result cat =
-                HostProcess.run(List.of("docker", "exec", node, "cat", "/proc/" + entry), HOST_TIMEOUT);
-        return cat.exitCode() == 0 ? Optional.of(cat.stdout()) : Optional.empty();
-    }
-
-    @Override
-    public boolean moduleLoaded(String node, String module) {
-        String modules = output(List.of("docker", "exec", node, "cat", "/proc/modules"));
-        return modules.lines().anyMatch(line -> line.startsWith(module + " "));
+    protected HostProcess.Result onNode(String node, List<String> argv) {
+        List<String> command = new ArrayList<>(List.of("docker", "exec", node));
+        command.addAll(argv);
+        return HostProcess.run(command, HOST_TIMEOUT);
     }
 
     @Override
     public String kubectlGetProcModules() {
-        return output(List.of("kubectl", "--context", context, "get", "procmodules"));
+        List<String> argv = List.of("kubectl", "--context", context, "get", "procmodules");
+        return HostProcess.run(argv, HOST_TIMEOUT).outputOrThrow(argv);
     }
 
     @Override
@@ -211,12 +140,7 @@ public final class KindCluster implements Cluster {
 
     @Override
     public void close() {
-        client.close();
-    }
-
-    /** The program's standard output; a non-zero exit is an error carrying its stderr. */
-    private static String output(List<String> argv) {
-        return HostProcess.run(argv, HOST_TIMEOUT).outputOrThrow(argv);
+        client().close();
     }
 
     /** Whether a program is installed and usable: its version command starts and exits 0. */

@@ -1,21 +1,17 @@
 package io.procmodule.e2e.nodes;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.procmodule.e2e.HostProcess;
 import io.procmodule.e2e.RepoFiles;
-import io.procmodule.e2e.cluster.Cluster;
+import io.procmodule.e2e.cluster.ApiServerCluster;
 import io.procmodule.operator.OperatorConfig;
 import io.procmodule.operator.ProcModuleOperator;
-import io.procmodule.operator.api.ProcModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,10 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 /**
  * The cluster of {@code hack/cluster}: the real control plane and three QEMU VM nodes running the real
@@ -36,9 +29,7 @@ import java.util.function.Predicate;
  * in this JVM exactly as {@code main} builds it, authenticated as its ServiceAccount with a TokenRequest
  * token, so the real RBAC decides every call. Nothing here stands in for a Kubernetes component.
  */
-public final class RealNodesCluster implements Cluster {
-    public static final String OPERATOR_NAMESPACE = OperatorConfig.DEFAULT_NAMESPACE;
-    private static final String OPERATOR_ACCOUNT = "procmodule-operator";
+public final class RealNodesCluster extends ApiServerCluster {
     // A cold module build in a TCG VM sharing 2 host cores with two other VMs: minutes each.
     private static final Duration ROLLOUT_TIMEOUT = Duration.ofMinutes(20);
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(60);
@@ -48,17 +39,16 @@ public final class RealNodesCluster implements Cluster {
     private final Path stateDir;
     private final Path kubeconfig;
     private final Path kubectl;
-    private final KubernetesClient admin;
     private KubernetesClient operatorClient;
     private Operator operator;
 
     private RealNodesCluster(Path stateDir, Path kubeconfig, Path kubectl) {
+        super(new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(read(kubeconfig)))
+                .build());
         this.stateDir = stateDir;
         this.kubeconfig = kubeconfig;
         this.kubectl = kubectl;
-        this.admin = new KubernetesClientBuilder()
-                .withConfig(Config.fromKubeconfig(read(kubeconfig)))
-                .build();
     }
 
     /** Why this machine cannot run the cluster (hack/cluster's own preflight decides), or empty. */
@@ -117,15 +107,15 @@ public final class RealNodesCluster implements Cluster {
 
     /** As its ServiceAccount, with a token from the TokenRequest API, as the kubelet would mount it. */
     private void startOperator() {
-        String agentImage = admin.configMaps()
+        String agentImage = client().configMaps()
                 .inNamespace(OPERATOR_NAMESPACE)
                 .withName("procmodule-images")
                 .get()
                 .getData()
                 .get("agent");
-        String token = admin.serviceAccounts()
+        String token = client().serviceAccounts()
                 .inNamespace(OPERATOR_NAMESPACE)
-                .withName(OPERATOR_ACCOUNT)
+                .withName(OPERATOR_DEPLOYMENT)
                 .tokenRequest(new TokenRequestBuilder()
                         .withNewSpec()
                         .withExpirationSeconds(7200L)
@@ -133,7 +123,7 @@ public final class RealNodesCluster implements Cluster {
                         .build())
                 .getStatus()
                 .getToken();
-        Config adminConfig = admin.getConfiguration();
+        Config adminConfig = client().getConfiguration();
         operatorClient = new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder(Config.empty())
                         .withMasterUrl(adminConfig.getMasterUrl())
@@ -147,30 +137,11 @@ public final class RealNodesCluster implements Cluster {
         operator.start();
     }
 
-    /** The API server as the cluster admin, for what the scenarios look at beyond {@link Cluster}. */
-    public KubernetesClient client() {
-        return admin;
-    }
-
-    /** Runs a command as root on the node; its result, whatever the exit status. */
-    public HostProcess.Result onNode(String node, String... argv) {
+    @Override
+    protected HostProcess.Result onNode(String node, List<String> argv) {
         List<String> command = new ArrayList<>(List.of("exec", node, "--"));
-        command.addAll(List.of(argv));
+        command.addAll(argv);
         return HostProcess.run(clusterCommand(stateDir, command), COMMAND_TIMEOUT);
-    }
-
-    /** The command's standard output on the node; a non-zero exit fails. */
-    public String nodeOutput(String node, String... argv) {
-        HostProcess.Result result = onNode(node, argv);
-        if (result.exitCode() != 0) {
-            throw new IllegalStateException(
-                    node + ": " + List.of(argv) + " exited " + result.exitCode() + ": " + result.stderr());
-        }
-        return result.stdout();
-    }
-
-    public String unameR(String node) {
-        return nodeOutput(node, "uname", "-r").strip();
     }
 
     /** Boots one more node ({@code hack/cluster join}); returns once it is Ready. */
@@ -181,77 +152,6 @@ public final class RealNodesCluster implements Cluster {
     /** Power-cycles the node into {@code kernel}; its disk (and the agent's build cache) stays. */
     public void reboot(String node, String kernel) {
         script(stateDir, REBOOT_TIMEOUT, "reboot", node, "--kernel", kernel);
-    }
-
-    @Override
-    public ProcModule apply(ProcModule resource) {
-        // Server-side apply of name, labels and spec, as `kubectl apply --server-side` would send.
-        ProcModule desired = new ProcModule();
-        desired.setMetadata(new ObjectMetaBuilder()
-                .withName(resource.getMetadata().getName())
-                .withLabels(resource.getMetadata().getLabels())
-                .build());
-        desired.setSpec(resource.getSpec());
-        return admin.resource(desired)
-                .fieldManager("procmodule-e2e")
-                .forceConflicts()
-                .serverSideApply();
-    }
-
-    @Override
-    public Resource<ProcModule> procModule(String name) {
-        return admin.resources(ProcModule.class).withName(name);
-    }
-
-    @Override
-    public ProcModule await(String name, Predicate<ProcModule> condition, String description, Duration timeout) {
-        try {
-            return procModule(name)
-                    .waitUntilCondition(
-                            pm -> pm != null && condition.test(pm), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (KubernetesClientTimeoutException e) {
-            throw new AssertionError(
-                    name + ": " + description + " not reached within " + timeout + "; last seen status:\n"
-                            + get(name).map(this::statusYaml).orElse("(gone)"),
-                    e);
-        }
-    }
-
-    @Override
-    public void awaitDeleted(String name, Duration timeout) {
-        try {
-            procModule(name).waitUntilCondition(Objects::isNull, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (KubernetesClientTimeoutException e) {
-            throw new AssertionError(
-                    name + " still exists after " + timeout + "; status:\n"
-                            + get(name).map(this::statusYaml).orElse("(gone)"),
-                    e);
-        }
-    }
-
-    /** The status as {@code kubectl get procmodule <name> -o yaml} shows it. */
-    public String statusYaml(ProcModule pm) {
-        return admin.getKubernetesSerialization()
-                .asYaml(Map.of("status", pm.getStatus() == null ? Map.of() : pm.getStatus()));
-    }
-
-    @Override
-    public List<String> nodeNames() {
-        return admin.nodes().list().getItems().stream()
-                .map(n -> n.getMetadata().getName())
-                .sorted()
-                .toList();
-    }
-
-    @Override
-    public Optional<String> readProcEntry(String node, String entry) {
-        HostProcess.Result cat = onNode(node, "cat", "/proc/" + entry);
-        return cat.exitCode() == 0 ? Optional.of(cat.stdout()) : Optional.empty();
-    }
-
-    @Override
-    public boolean moduleLoaded(String node, String module) {
-        return nodeOutput(node, "cat", "/proc/modules").lines().anyMatch(l -> l.startsWith(module + " "));
     }
 
     /** The real kubectl as the cluster admin; a non-zero exit fails with its stderr. */
@@ -278,7 +178,7 @@ public final class RealNodesCluster implements Cluster {
             operator.stop();
             operatorClient.close();
         }
-        admin.close();
+        client().close();
         script(stateDir, COMMAND_TIMEOUT, "down");
     }
 

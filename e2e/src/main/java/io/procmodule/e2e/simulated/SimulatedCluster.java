@@ -1,24 +1,20 @@
 package io.procmodule.e2e.simulated;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.procmodule.e2e.HostProcess;
-import io.procmodule.e2e.cluster.Cluster;
+import io.procmodule.e2e.cluster.ApiServerCluster;
 import io.procmodule.e2e.controlplane.ControlPlane;
 import io.procmodule.e2e.controlplane.NodeLease;
 import io.procmodule.operator.OperatorConfig;
 import io.procmodule.operator.ProcModuleOperator;
-import io.procmodule.operator.api.ProcModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +35,8 @@ import org.slf4j.LoggerFactory;
  * remains, the kubelet ({@link Kubelet}): per node, it runs the pods' real containers (the real
  * agent) inside that node's VM.
  */
-public final class SimulatedCluster implements Cluster {
+public final class SimulatedCluster extends ApiServerCluster {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedCluster.class);
-    public static final String OPERATOR_NAMESPACE = OperatorConfig.DEFAULT_NAMESPACE;
-    /** The shipped Deployment and its ServiceAccount (deploy/manifests) share this name. */
-    private static final String OPERATOR_DEPLOYMENT = "procmodule-operator";
     // Cold module builds run in TCG VMs that share 2 host cores: ~4-5 min each on a loaded host
     // (measured while other jobs ran), more than 10 min when two builds share a starved core.
     private static final Duration ROLLOUT_TIMEOUT = Duration.ofMinutes(20);
@@ -56,17 +48,16 @@ public final class SimulatedCluster implements Cluster {
     private final Path repoRoot;
     private final Path stateDir;
     private final ControlPlane controlPlane;
-    private final KubernetesClient client;
     private final Map<String, Kubelet> kubelets = new LinkedHashMap<>();
     private final ScheduledExecutorService loops;
     private Operator operator;
     private KubernetesClient operatorClient;
 
-    private SimulatedCluster(Path repoRoot, Path stateDir) {
+    private SimulatedCluster(Path repoRoot, Path stateDir, ControlPlane controlPlane) {
+        super(controlPlane.admin());
         this.repoRoot = repoRoot;
         this.stateDir = stateDir;
-        this.controlPlane = ControlPlane.start(stateDir.resolve("control-plane"));
-        this.client = controlPlane.admin();
+        this.controlPlane = controlPlane;
         this.loops = Executors.newScheduledThreadPool(4, r -> {
             Thread t = new Thread(r, "simulated-controllers");
             t.setDaemon(true);
@@ -99,7 +90,8 @@ public final class SimulatedCluster implements Cluster {
      * earlier run.
      */
     public static SimulatedCluster start(Path repoRoot, Path stateDir, List<NodeSpec> nodes) {
-        SimulatedCluster cluster = new SimulatedCluster(repoRoot, stateDir);
+        SimulatedCluster cluster =
+                new SimulatedCluster(repoRoot, stateDir, ControlPlane.start(stateDir.resolve("control-plane")));
         try {
             cluster.install();
             for (NodeSpec node : nodes) {
@@ -147,98 +139,9 @@ public final class SimulatedCluster implements Cluster {
         kubelet(node).reboot(kernel);
     }
 
-    /** The kernel release the node's VM runs, read in the VM ({@code uname -r}). */
-    public String unameR(String node) {
-        return kubelet(node)
-                .vm()
-                .output(List.of("uname", "-r"), NODE_READ_TIMEOUT)
-                .strip();
-    }
-
-    /** Runs a read-only command in the node's VM (for checks on the node itself). */
-    public String nodeOutput(String node, List<String> argv) {
-        return kubelet(node).vm().output(argv, NODE_READ_TIMEOUT);
-    }
-
-    /** The API server as the cluster admin, for what the scenarios look at beyond {@link Cluster}. */
-    public KubernetesClient client() {
-        return client;
-    }
-
     @Override
-    public ProcModule apply(ProcModule resource) {
-        // kubectl apply of name, labels and spec (the mock has no server-side apply).
-        String name = resource.getMetadata().getName();
-        ProcModule existing = procModule(name).get();
-        if (existing == null) {
-            ProcModule fresh = new ProcModule();
-            fresh.setMetadata(new ObjectMetaBuilder()
-                    .withName(name)
-                    .withLabels(resource.getMetadata().getLabels())
-                    .build());
-            fresh.setSpec(resource.getSpec());
-            return client.resource(fresh).create();
-        }
-        return procModule(name).edit(pm -> {
-            pm.setSpec(resource.getSpec());
-            if (resource.getMetadata().getLabels() != null) {
-                pm.getMetadata().setLabels(resource.getMetadata().getLabels());
-            }
-            return pm;
-        });
-    }
-
-    @Override
-    public ProcModule await(String name, Predicate<ProcModule> condition, String description, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            ProcModule pm = procModule(name).get();
-            if (pm != null && condition.test(pm)) {
-                return pm;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(name + ": " + description + " not reached within " + timeout
-                        + "; last seen status:\n" + (pm == null ? "(gone)" : statusYaml(pm)));
-            }
-            sleep(POLL);
-        }
-    }
-
-    @Override
-    public void awaitDeleted(String name, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        ProcModule pm;
-        while ((pm = procModule(name).get()) != null) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(name + " still exists after " + timeout + "; status:\n" + statusYaml(pm));
-            }
-            sleep(POLL);
-        }
-    }
-
-    /** The status as {@code kubectl get procmodule <name> -o yaml} shows it. */
-    public String statusYaml(ProcModule pm) {
-        return client.getKubernetesSerialization()
-                .asYaml(Map.of("status", pm.getStatus() == null ? Map.of() : pm.getStatus()));
-    }
-
-    @Override
-    public List<String> nodeNames() {
-        return client.nodes().list().getItems().stream()
-                .map(n -> n.getMetadata().getName())
-                .sorted()
-                .toList();
-    }
-
-    @Override
-    public Optional<String> readProcEntry(String node, String entry) {
-        HostProcess.Result cat = kubelet(node).vm().exec(List.of("cat", "/proc/" + entry), NODE_READ_TIMEOUT);
-        return cat.exitCode() == 0 ? Optional.of(cat.stdout()) : Optional.empty();
-    }
-
-    @Override
-    public boolean moduleLoaded(String node, String module) {
-        return nodeOutput(node, List.of("cat", "/proc/modules")).lines().anyMatch(l -> l.startsWith(module + " "));
+    protected HostProcess.Result onNode(String node, List<String> argv) {
+        return kubelet(node).vm().exec(argv, NODE_READ_TIMEOUT);
     }
 
     /** The real kubectl as the cluster admin; a non-zero exit fails with its stderr. */
@@ -282,7 +185,7 @@ public final class SimulatedCluster implements Cluster {
      */
     private void install() {
         controlPlane.installDeploy();
-        client.apps()
+        client().apps()
                 .deployments()
                 .inNamespace(OPERATOR_NAMESPACE)
                 .withName(OPERATOR_DEPLOYMENT)
@@ -305,11 +208,6 @@ public final class SimulatedCluster implements Cluster {
         return kubelet;
     }
 
-    @Override
-    public Resource<ProcModule> procModule(String name) {
-        return client.resources(ProcModule.class).withName(name);
-    }
-
     /** A periodic task must survive one failed pass (the next pass retries). */
     private static Runnable guarded(String what, Runnable body) {
         return () -> {
@@ -326,15 +224,6 @@ public final class SimulatedCluster implements Cluster {
     private static boolean onPath(String program) {
         return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     private static void deleteRecursively(Path dir) {

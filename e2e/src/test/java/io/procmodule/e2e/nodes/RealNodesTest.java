@@ -1,9 +1,16 @@
 package io.procmodule.e2e.nodes;
 
+import static io.procmodule.e2e.scenarios.Sample.ENTRY;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.NODE_A;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.NODE_B;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.NODE_C;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.containerReady;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.nodeStatus;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.settled;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.terminationMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -11,9 +18,9 @@ import io.procmodule.e2e.RepoFiles;
 import io.procmodule.e2e.cluster.Cluster;
 import io.procmodule.e2e.scenarios.ClusterScenarios;
 import io.procmodule.e2e.scenarios.Sample;
+import io.procmodule.e2e.scenarios.SampleOnNodes;
 import io.procmodule.e2e.simulated.HostKernels;
 import io.procmodule.e2e.simulated.ScenarioTimer;
-import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.ModuleName;
 import io.procmodule.operator.api.NodeState;
 import io.procmodule.operator.api.NodeStatus;
@@ -23,8 +30,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,15 +47,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * kernels and a real kubelet follow, in order, on one sample resource.
  */
 class RealNodesTest extends ClusterScenarios {
-    private static final String NODE_A = "node-a";
-    private static final String NODE_B = "node-b";
-    private static final String NODE_C = "node-c";
-    private static final String ENTRY = "hello_world";
-
     @RegisterExtension
     static final ScenarioTimer TIMER = new ScenarioTimer("real-nodes e2e");
 
     private static RealNodesCluster cluster;
+    private static SampleOnNodes sample;
     private static HostKernels kernels;
 
     @BeforeAll
@@ -66,6 +67,7 @@ class RealNodesTest extends ClusterScenarios {
         long start = System.nanoTime();
         // node-c (no headers) joins after the shared scenarios, which expect every node verified.
         cluster = RealNodesCluster.start(RepoFiles.root().resolve("e2e/target/real-nodes"), List.of(NODE_A, NODE_B));
+        sample = new SampleOnNodes(cluster, Duration.ofSeconds(2));
         System.out.printf("real-nodes e2e: cluster up in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
@@ -85,7 +87,7 @@ class RealNodesTest extends ClusterScenarios {
     @Test
     @Order(10)
     void sampleOnThreeNodesIsDegradedByTheNodeWithoutHeaders() {
-        deleteSampleIfPresent();
+        sample.deleteIfPresent();
         cluster.join(NODE_C);
         cluster.apply(Sample.fromFile());
 
@@ -142,22 +144,24 @@ class RealNodesTest extends ClusterScenarios {
     @Test
     @Order(12)
     void deletedAgentPodHitsTheCacheAndDoesNotReload() {
-        long loadsBefore = moduleLoads(NODE_A);
-        String sysfsBefore = moduleSysfs(NODE_A);
-        Pod old = agentPod(NODE_A).orElseThrow();
+        long loadsBefore = sample.moduleLoads(NODE_A);
+        String sysfsBefore = sample.moduleSysfs(NODE_A);
+        Pod old = sample.agentPod(NODE_A).orElseThrow();
 
         cluster.client().resource(old).delete();
-        Pod restarted = awaitPod(
+        Pod restarted = sample.awaitPod(
                 NODE_A,
                 p -> !p.getMetadata().getUid().equals(old.getMetadata().getUid()) && containerReady(p, "monitor"),
                 "a new, ready agent pod on node-a");
 
         assertThat(terminationMessage(restarted, "build")).startsWith("CacheHit\n");
         assertThat(terminationMessage(restarted, "load")).startsWith("Adopted\n");
-        assertThat(moduleLoads(NODE_A))
+        assertThat(sample.moduleLoads(NODE_A))
                 .as("module loads in node-a's kernel log")
                 .isEqualTo(loadsBefore);
-        assertThat(moduleSysfs(NODE_A)).as("/sys/module/hello_proc on node-a").isEqualTo(sysfsBefore);
+        assertThat(sample.moduleSysfs(NODE_A))
+                .as("/sys/module/hello_proc on node-a")
+                .isEqualTo(sysfsBefore);
     }
 
     /**
@@ -229,7 +233,7 @@ class RealNodesTest extends ClusterScenarios {
         cluster.reboot(NODE_A, newKernel);
         assertThat(cluster.unameR(NODE_A)).isEqualTo(newKernel);
 
-        Pod pod = awaitPod(
+        Pod pod = sample.awaitPod(
                 NODE_A,
                 p -> containerReady(p, "monitor")
                         && terminationMessage(p, "build").contains(newKernel),
@@ -259,87 +263,6 @@ class RealNodesTest extends ClusterScenarios {
                     .as("module on %s", node)
                     .isFalse();
         }
-    }
-
-    private static void deleteSampleIfPresent() {
-        if (cluster.get(Sample.NAME).isPresent()) {
-            cluster.delete(Sample.NAME);
-            cluster.awaitDeleted(Sample.NAME, cluster.rolloutTimeout());
-        }
-    }
-
-    /** Every listed node settled: node-c failed, the others healthy by {@code healthy}. */
-    private static Predicate<ProcModule> settled(Predicate<NodeStatus> healthy, Predicate<NodeStatus> failed) {
-        return pm -> pm.getStatus() != null
-                && pm.getStatus().getNodes().size() == 3
-                && pm.getStatus().getNodes().stream()
-                        .allMatch(n -> NODE_C.equals(n.getNodeName()) ? failed.test(n) : healthy.test(n));
-    }
-
-    private static NodeStatus nodeStatus(ProcModule pm, String node) {
-        return pm.getStatus().getNodes().stream()
-                .filter(n -> node.equals(n.getNodeName()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError(
-                        node + " not in status.nodes: " + pm.getStatus().getNodes()));
-    }
-
-    /** The sample's agent pod on {@code node} (the DaemonSet controller names it), unless being deleted. */
-    private static Optional<Pod> agentPod(String node) {
-        return cluster
-                .client()
-                .pods()
-                .inNamespace(RealNodesCluster.OPERATOR_NAMESPACE)
-                .withLabel(AgentLabels.INSTANCE, Sample.NAME)
-                .withLabel(AgentLabels.COMPONENT, AgentLabels.COMPONENT_AGENT)
-                .withField("spec.nodeName", node)
-                .list()
-                .getItems()
-                .stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .findFirst();
-    }
-
-    private static Pod awaitPod(String node, Predicate<Pod> condition, String description) {
-        return Awaitility.await(description)
-                .atMost(cluster.rolloutTimeout())
-                .pollInterval(Duration.ofSeconds(2))
-                .until(
-                        () -> agentPod(node).filter(p -> p.getStatus() != null && condition.test(p)),
-                        Optional::isPresent)
-                .orElseThrow();
-    }
-
-    private static boolean containerReady(Pod pod, String container) {
-        return pod.getStatus().getContainerStatuses().stream()
-                .anyMatch(s -> container.equals(s.getName()) && Boolean.TRUE.equals(s.getReady()));
-    }
-
-    /** The termination message of an init container's last completed run ("" if none). */
-    private static String terminationMessage(Pod pod, String container) {
-        return pod.getStatus().getInitContainerStatuses().stream()
-                .filter(s -> container.equals(s.getName()))
-                .map(ContainerStatus::getState)
-                .filter(s -> s != null
-                        && s.getTerminated() != null
-                        && s.getTerminated().getMessage() != null)
-                .map(s -> s.getTerminated().getMessage())
-                .findFirst()
-                .orElse("");
-    }
-
-    /** How often the module was loaded since boot: its "created" lines in the node's kernel log. */
-    private static long moduleLoads(String node) {
-        return cluster.nodeOutput(node, "dmesg")
-                .lines()
-                .filter(l -> l.contains("created /proc/" + ENTRY))
-                .count();
-    }
-
-    /** What identifies one load of the module: its state, reference count and section addresses. */
-    private static String moduleSysfs(String node) {
-        return cluster.nodeOutput(
-                node, "sh", "-c", "cd /sys/module/hello_proc && cat initstate refcnt sections/.text sections/.data");
     }
 
     /** A "Name:\tvalue" field of /proc/PID/status. */

@@ -11,6 +11,8 @@ import io.procmodule.operator.api.ProcModuleStatus;
 public final class Sample {
     public static final String PATH = "deploy/samples/hello-proc.yaml";
     public static final String NAME = "hello-proc";
+    /** The sample's spec.entryName: its module serves /proc/hello_world. */
+    public static final String ENTRY = "hello_world";
 
     private Sample() {}
 

@@ -1,16 +1,23 @@
 package io.procmodule.e2e.simulated;
 
+import static io.procmodule.e2e.scenarios.Sample.ENTRY;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.NODE_A;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.NODE_B;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.NODE_C;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.containerReady;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.nodeStatus;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.settled;
+import static io.procmodule.e2e.scenarios.SampleOnNodes.terminationMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.procmodule.e2e.RepoFiles;
 import io.procmodule.e2e.cluster.Cluster;
 import io.procmodule.e2e.scenarios.ClusterScenarios;
 import io.procmodule.e2e.scenarios.Sample;
-import io.procmodule.operator.agent.AgentLabels;
+import io.procmodule.e2e.scenarios.SampleOnNodes;
 import io.procmodule.operator.api.ModuleName;
 import io.procmodule.operator.api.NodeState;
 import io.procmodule.operator.api.NodeStatus;
@@ -20,8 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,14 +48,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * GitHub Actions and most CI systems) that is a failure instead, because CI installs them.
  */
 class SimulatedClusterTest extends ClusterScenarios {
-    private static final String NODE_A = "node-a";
-    private static final String NODE_B = "node-b";
-    private static final String NODE_C = "node-c";
-
     @RegisterExtension
     static final ScenarioTimer TIMER = new ScenarioTimer();
 
     private static SimulatedCluster cluster;
+    private static SampleOnNodes sample;
     private static HostKernels kernels;
     private static String skipReason;
 
@@ -74,6 +76,7 @@ class SimulatedClusterTest extends ClusterScenarios {
                 root,
                 root.resolve("e2e/target/simulated-nodes"),
                 nodes.stream().filter(n -> !n.name().equals(NODE_C)).toList());
+        sample = new SampleOnNodes(cluster, Duration.ofSeconds(1));
         System.out.printf(
                 "simulated e2e: cluster up (node-a %s, node-b %s) in %.1f s%n",
                 kernels.debian61(), kernels.debian612(), (System.nanoTime() - start) / 1e9);
@@ -100,10 +103,7 @@ class SimulatedClusterTest extends ClusterScenarios {
     @Test
     @Order(10)
     void sampleOnThreeNodesIsDegradedByTheNodeWithoutHeaders() {
-        if (cluster.get(Sample.NAME).isPresent()) {
-            cluster.delete(Sample.NAME);
-            cluster.awaitDeleted(Sample.NAME, cluster.rolloutTimeout());
-        }
+        sample.deleteIfPresent();
         cluster.join(NodeSpec.standardNodes(kernels).get(2));
         cluster.apply(Sample.fromFile());
 
@@ -124,7 +124,7 @@ class SimulatedClusterTest extends ClusterScenarios {
             assertThat(nodeStatus(pm, node).getKernelRelease())
                     .as("%s kernel release", node)
                     .isEqualTo(cluster.unameR(node));
-            assertThat(cluster.readProcEntry(node, "hello_world")).contains("Hello, World!\n");
+            assertThat(cluster.readProcEntry(node, ENTRY)).contains("Hello, World!\n");
         }
         assertThat(nodeStatus(pm, NODE_A).getKernelRelease()).isEqualTo(kernels.debian61());
         assertThat(nodeStatus(pm, NODE_B).getKernelRelease()).isEqualTo(kernels.debian612());
@@ -132,7 +132,7 @@ class SimulatedClusterTest extends ClusterScenarios {
         assertThat(c.getReason()).isEqualTo("HeadersMissing");
         // The package to install, not only the dangling path (which also contains "linux-headers-").
         assertThat(c.getMessage()).contains("package linux-headers-" + kernels.debian61());
-        assertThat(cluster.readProcEntry(NODE_C, "hello_world")).isEmpty();
+        assertThat(cluster.readProcEntry(NODE_C, ENTRY)).isEmpty();
     }
 
     /**
@@ -158,7 +158,7 @@ class SimulatedClusterTest extends ClusterScenarios {
 
         assertThat(pm.getStatus().getReady()).isEqualTo("2/3");
         for (String node : List.of(NODE_A, NODE_B)) {
-            assertThat(cluster.readProcEntry(node, "hello_world"))
+            assertThat(cluster.readProcEntry(node, ENTRY))
                     .as(node)
                     .contains(changed.getSpec().getMessage() + "\n");
         }
@@ -168,23 +168,24 @@ class SimulatedClusterTest extends ClusterScenarios {
     @Test
     @Order(12)
     void restartedPodHitsTheCacheAndDoesNotReload() {
-        String created = "created /proc/hello_world";
-        long loadsBefore = kernelLogLines(NODE_A, created);
-        String sysfsBefore = moduleSysfs(NODE_A);
-        Pod old = agentPod(NODE_A).orElseThrow();
+        long loadsBefore = sample.moduleLoads(NODE_A);
+        String sysfsBefore = sample.moduleSysfs(NODE_A);
+        Pod old = sample.agentPod(NODE_A).orElseThrow();
 
         cluster.client().resource(old).delete();
-        Pod restarted = awaitPod(
+        Pod restarted = sample.awaitPod(
                 NODE_A,
                 p -> !p.getMetadata().getUid().equals(old.getMetadata().getUid()) && containerReady(p, "monitor"),
                 "a new, ready agent pod on node-a");
 
         assertThat(terminationMessage(restarted, "build")).startsWith("CacheHit\n");
         assertThat(terminationMessage(restarted, "load")).startsWith("Adopted\n");
-        assertThat(kernelLogLines(NODE_A, created))
+        assertThat(sample.moduleLoads(NODE_A))
                 .as("module loads in node-a's kernel log")
                 .isEqualTo(loadsBefore);
-        assertThat(moduleSysfs(NODE_A)).as("/sys/module/hello_proc on node-a").isEqualTo(sysfsBefore);
+        assertThat(sample.moduleSysfs(NODE_A))
+                .as("/sys/module/hello_proc on node-a")
+                .isEqualTo(sysfsBefore);
         ProcModule pm = cluster.await(
                 Sample.NAME,
                 p -> nodeStatus(p, NODE_A).getState() == NodeState.Verified,
@@ -201,7 +202,7 @@ class SimulatedClusterTest extends ClusterScenarios {
         cluster.reboot(NODE_A, newKernel);
         assertThat(cluster.unameR(NODE_A)).isEqualTo(newKernel);
 
-        Pod pod = awaitPod(
+        Pod pod = sample.awaitPod(
                 NODE_A,
                 p -> containerReady(p, "monitor")
                         && terminationMessage(p, "build").contains(newKernel),
@@ -214,8 +215,7 @@ class SimulatedClusterTest extends ClusterScenarios {
                 "node-a Verified on " + newKernel,
                 cluster.rolloutTimeout());
         assertThat(pm.getStatus().getReady()).isEqualTo("2/3");
-        assertThat(cluster.readProcEntry(NODE_A, "hello_world"))
-                .contains(pm.getSpec().getMessage() + "\n");
+        assertThat(cluster.readProcEntry(NODE_A, ENTRY)).contains(pm.getSpec().getMessage() + "\n");
     }
 
     /** Deletion unloads from both nodes that had the module, then the finalizer lets the object go. */
@@ -225,86 +225,12 @@ class SimulatedClusterTest extends ClusterScenarios {
         cluster.delete(Sample.NAME);
         cluster.awaitDeleted(Sample.NAME, cluster.rolloutTimeout());
         for (String node : List.of(NODE_A, NODE_B, NODE_C)) {
-            assertThat(cluster.readProcEntry(node, "hello_world"))
+            assertThat(cluster.readProcEntry(node, ENTRY))
                     .as("/proc/hello_world on %s", node)
                     .isEmpty();
-            assertThat(cluster.moduleLoaded(node, ModuleName.forEntry("hello_world")))
+            assertThat(cluster.moduleLoaded(node, ModuleName.forEntry(ENTRY)))
                     .as("module on %s", node)
                     .isFalse();
         }
-    }
-
-    /** Every listed node settled: node-c failed, the others healthy by {@code healthy}. */
-    private static Predicate<ProcModule> settled(Predicate<NodeStatus> healthy, Predicate<NodeStatus> failed) {
-        return pm -> pm.getStatus() != null
-                && pm.getStatus().getNodes().size() == 3
-                && pm.getStatus().getNodes().stream()
-                        .allMatch(n -> NODE_C.equals(n.getNodeName()) ? failed.test(n) : healthy.test(n));
-    }
-
-    private static NodeStatus nodeStatus(ProcModule pm, String node) {
-        return pm.getStatus().getNodes().stream()
-                .filter(n -> node.equals(n.getNodeName()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError(
-                        node + " not in status.nodes: " + pm.getStatus().getNodes()));
-    }
-
-    /** The sample's agent pod on {@code node} (the DaemonSet controller names it), unless being deleted. */
-    private static Optional<Pod> agentPod(String node) {
-        return cluster
-                .client()
-                .pods()
-                .inNamespace(SimulatedCluster.OPERATOR_NAMESPACE)
-                .withLabel(AgentLabels.INSTANCE, Sample.NAME)
-                .withLabel(AgentLabels.COMPONENT, AgentLabels.COMPONENT_AGENT)
-                .withField("spec.nodeName", node)
-                .list()
-                .getItems()
-                .stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .findFirst();
-    }
-
-    private static Pod awaitPod(String node, Predicate<Pod> condition, String description) {
-        return Awaitility.await(description)
-                .atMost(cluster.rolloutTimeout())
-                .pollInterval(Duration.ofSeconds(1))
-                .until(
-                        () -> agentPod(node).filter(p -> p.getStatus() != null && condition.test(p)),
-                        Optional::isPresent)
-                .orElseThrow();
-    }
-
-    private static boolean containerReady(Pod pod, String container) {
-        return pod.getStatus().getContainerStatuses().stream()
-                .anyMatch(s -> container.equals(s.getName()) && Boolean.TRUE.equals(s.getReady()));
-    }
-
-    /** The termination message of an init container's last completed run ("" if none). */
-    private static String terminationMessage(Pod pod, String container) {
-        return pod.getStatus().getInitContainerStatuses().stream()
-                .filter(s -> container.equals(s.getName()))
-                .map(ContainerStatus::getState)
-                .filter(s -> s != null
-                        && s.getTerminated() != null
-                        && s.getTerminated().getMessage() != null)
-                .map(s -> s.getTerminated().getMessage())
-                .findFirst()
-                .orElse("");
-    }
-
-    private static long kernelLogLines(String node, String text) {
-        return cluster.nodeOutput(node, List.of("dmesg"))
-                .lines()
-                .filter(l -> l.contains(text))
-                .count();
-    }
-
-    /** What identifies one load of the module: its state, reference count and section addresses. */
-    private static String moduleSysfs(String node) {
-        return cluster.nodeOutput(
-                node,
-                List.of("sh", "-c", "cd /sys/module/hello_proc && cat initstate refcnt sections/.text sections/.data"));
     }
 }
