@@ -35,6 +35,10 @@ public final class InvalidResources {
                         "spec.entryName",
                         pm -> pm.getSpec().setEntryName("123")),
                 new Invalid(
+                        "entryName masked by the kubelet in unprivileged containers",
+                        "spec.entryName",
+                        pm -> pm.getSpec().setEntryName("timer_stats")),
+                new Invalid(
                         "entryName longer than 44",
                         "spec.entryName",
                         pm -> pm.getSpec().setEntryName("e".repeat(45))),

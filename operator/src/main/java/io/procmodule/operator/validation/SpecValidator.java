@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 public final class SpecValidator {
     private static final Pattern ENTRY_NAME = Pattern.compile(ProcModuleSpec.ENTRY_NAME_PATTERN);
     private static final Pattern ALL_DIGITS = Pattern.compile("^[0-9]+$");
+    private static final Set<String> MASKED_ENTRIES = Set.of(ProcModuleSpec.MASKED_ENTRY_NAMES.split(" "));
     private static final Pattern MESSAGE = Pattern.compile(ProcModuleSpec.MESSAGE_PATTERN);
     private static final Pattern RESOURCE_NAME = Pattern.compile(ProcModule.NAME_PATTERN);
     private static final Pattern PERCENT = Pattern.compile(Rollout.PERCENT_PATTERN);
@@ -66,6 +67,9 @@ public final class SpecValidator {
             violations.add("spec.entryName must not be \".\" or \"..\"");
         } else if (ALL_DIGITS.matcher(entry).matches()) {
             violations.add("spec.entryName \"" + entry + "\" must not be all digits");
+        } else if (MASKED_ENTRIES.contains(entry)) {
+            violations.add("spec.entryName \"" + entry + "\" is masked by the kubelet in unprivileged containers,"
+                    + " where the agent could not read it back; not one of: " + ProcModuleSpec.MASKED_ENTRY_NAMES);
         }
     }
 

@@ -57,6 +57,19 @@ class SpecValidatorTest {
     }
 
     @Test
+    void rejectsEntryNamesTheKubeletMasksInUnprivilegedContainers() {
+        for (String masked : List.of("timer_stats", "kcore", "acpi", "interrupts")) {
+            assertThat(validate(pm -> pm.getSpec().setEntryName(masked)))
+                    .as(masked)
+                    .singleElement()
+                    .asString()
+                    .contains("spec.entryName \"" + masked + "\" is masked by the kubelet");
+        }
+        assertThat(validate(pm -> pm.getSpec().setEntryName("timer_stats2"))).isEmpty();
+        assertThat(validate(pm -> pm.getSpec().setEntryName("Timer_stats"))).isEmpty();
+    }
+
+    @Test
     void entryNameCannotChangeOnceApplied() {
         List<String> v = validate(pm -> {
             ProcModuleStatus s = new ProcModuleStatus();
