@@ -36,8 +36,4 @@ public final class AgentLabels {
     public static Map<String, String> instance(String procModuleName) {
         return Map.of(INSTANCE, procModuleName);
     }
-
-    public static boolean isComponent(Map<String, String> labels, String component) {
-        return labels != null && component.equals(labels.get(COMPONENT));
-    }
 }

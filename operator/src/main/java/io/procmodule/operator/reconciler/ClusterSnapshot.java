@@ -23,17 +23,10 @@ public record ClusterSnapshot(
     }
 
     static ClusterSnapshot observe(ProcModule pm, Context<ProcModule> ctx, Map<String, Instant> unloadNeededSince) {
-        List<Pod> pods = Informers.podsOf(ctx, pm);
         return new ClusterSnapshot(
                 Informers.nodes(ctx).list().toList(),
-                ofComponent(pods, AgentLabels.COMPONENT_AGENT),
-                ofComponent(pods, AgentLabels.COMPONENT_UNLOAD),
+                Informers.podsOf(ctx, pm, AgentLabels.COMPONENT_AGENT),
+                Informers.podsOf(ctx, pm, AgentLabels.COMPONENT_UNLOAD),
                 unloadNeededSince);
-    }
-
-    private static List<Pod> ofComponent(List<Pod> pods, String component) {
-        return pods.stream()
-                .filter(p -> AgentLabels.isComponent(p.getMetadata().getLabels(), component))
-                .toList();
     }
 }

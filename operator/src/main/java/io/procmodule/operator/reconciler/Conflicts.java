@@ -26,14 +26,21 @@ public final class Conflicts {
     /** The oldest valid ProcModule older than {@code self} that loads the same module on one of its nodes. */
     public static Optional<ProcModule> olderOverlapping(ProcModule self, Collection<ProcModule> all, List<Node> nodes) {
         String module = ModuleName.forEntry(self.getSpec().getEntryName());
-        Set<String> mine = names(self, nodes);
-        return all.stream()
+        List<ProcModule> candidates = all.stream()
                 .filter(other -> !Objects.equals(
                         other.getMetadata().getName(), self.getMetadata().getName()))
                 .filter(other -> AGE.compare(other, self) < 0)
-                .filter(other -> SpecValidator.validate(other).isEmpty())
                 .filter(other ->
                         module.equals(ModuleName.forEntry(other.getSpec().getEntryName())))
+                .filter(other -> SpecValidator.validate(other).isEmpty())
+                .toList();
+        // Selecting this resource's nodes is a pass over every node: only when another resource
+        // could conflict (usually none does).
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> mine = names(self, nodes);
+        return candidates.stream()
                 .filter(other -> names(other, nodes).stream().anyMatch(mine::contains))
                 .min(AGE);
     }

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.ProcModule;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,9 +37,6 @@ public final class NodeSelection {
 
     private static final Set<String> KEEP_EFFECTS = Set.of("NoExecute");
 
-    private static final Comparator<Node> BY_NAME =
-            Comparator.comparing(n -> n.getMetadata().getName());
-
     private NodeSelection() {}
 
     /** The nodes {@code pm} selects; those it has labelled already run its agent pod. */
@@ -55,8 +51,9 @@ public final class NodeSelection {
     }
 
     /**
-     * Sorted by name, so everything derived from it is deterministic; {@code running} tells the
-     * nodes that already run the daemon pod.
+     * In the order given: what shows or names nodes sorts what it shows (sorting every selected node
+     * by name was a fifth of a reconcile's CPU at 5,000 nodes). {@code running} tells the nodes that
+     * already run the daemon pod.
      */
     public static List<Node> desired(
             Map<String, String> nodeSelector,
@@ -74,7 +71,6 @@ public final class NodeSelection {
                             || taints.isEmpty()
                             || tolerated(all, taints, running.test(n) ? KEEP_EFFECTS : PLACE_EFFECTS);
                 })
-                .sorted(BY_NAME)
                 .toList();
     }
 
