@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.stream.Collectors;
 
 /** Pure: (observed cluster state, previous status, now) to the status the resource should show. */
@@ -116,6 +117,8 @@ public final class StatusAggregator {
         return s;
     }
 
+    private static final Comparator<Read> READ_BY_NAME = Comparator.comparing(Read::name);
+
     /** One node and what its pod says. */
     private record Read(Node node, NodeReading reading) {
         String name() {
@@ -155,17 +158,10 @@ public final class StatusAggregator {
             return reads == null ? 0 : reads.size();
         }
 
-        /**
-         * Sorted by node name. Nodes usually arrive sorted (NodeSelection, NodePlan), so sorting
-         * thousands of them is one linear pass.
-         */
-        List<Read> inState(NodeState state) {
+        /** The first {@code limit} reads of a state by node name, in that order. */
+        List<Read> firstByName(NodeState state, int limit) {
             List<Read> reads = byState.get(state);
-            if (reads == null) {
-                return List.of();
-            }
-            reads.sort(Comparator.comparing(Read::name));
-            return reads;
+            return reads == null ? List.of() : smallestByName(reads, limit);
         }
 
         List<KernelSummary> kernels() {
@@ -183,14 +179,36 @@ public final class StatusAggregator {
             Readings desired, Readings unloading, Map<String, NodeStatus> previous, String now) {
         List<NodeStatus> listed = new ArrayList<>(MAX_LISTED_NODES);
         for (NodeState state : LISTING_ORDER) {
-            List<Read> reads = new ArrayList<>(desired.inState(state));
-            reads.addAll(unloading.inState(state));
-            reads.sort(Comparator.comparing(Read::name));
-            for (Read r : reads.subList(0, Math.min(reads.size(), MAX_LISTED_NODES - listed.size()))) {
+            int room = MAX_LISTED_NODES - listed.size();
+            List<Read> reads = new ArrayList<>(desired.firstByName(state, room));
+            reads.addAll(unloading.firstByName(state, room));
+            for (Read r : smallestByName(reads, room)) {
                 listed.add(entry(r.node(), r.reading(), previous, now));
             }
         }
         return listed;
+    }
+
+    /**
+     * The {@code limit} reads with the smallest node names, sorted: one pass with a bounded heap, since
+     * a status lists at most {@link #MAX_LISTED_NODES} of thousands (nodes arrive in no order).
+     */
+    private static List<Read> smallestByName(Collection<Read> reads, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        PriorityQueue<Read> largestFirst = new PriorityQueue<>(limit, READ_BY_NAME.reversed());
+        for (Read r : reads) {
+            if (largestFirst.size() < limit) {
+                largestFirst.add(r);
+            } else if (READ_BY_NAME.compare(r, largestFirst.peek()) < 0) {
+                largestFirst.poll();
+                largestFirst.add(r);
+            }
+        }
+        List<Read> smallest = new ArrayList<>(largestFirst);
+        smallest.sort(READ_BY_NAME);
+        return smallest;
     }
 
     /**
@@ -308,8 +326,7 @@ public final class StatusAggregator {
         if (s.getFailedNodes() == 0) {
             return "no node failed";
         }
-        String named = desired.inState(NodeState.Failed).stream()
-                .limit(MAX_NAMED_FAILURES)
+        String named = desired.firstByName(NodeState.Failed, MAX_NAMED_FAILURES).stream()
                 .map(r -> r.name() + " (" + r.reading().reason() + ")")
                 .collect(Collectors.joining(", "));
         int more = s.getFailedNodes() - Math.min(MAX_NAMED_FAILURES, s.getFailedNodes());
