@@ -1,6 +1,5 @@
 package io.procmodule.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.procmodule.operator.agent.AgentLabels;
@@ -10,22 +9,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one reconcile sees of the cluster, read once from the informer caches at its start.
+ * What one reconcile sees of the cluster, read from the informer caches.
  *
+ * @param nodes the resource's view of the nodes and of its agent pods, kept between reconciles
+ *     (brought up to date by {@link Decision})
  * @param unloadNeededSince per node, when this operator first saw that it needs an unload (its own
  *     memory, see {@link UnloadTimers}); a node missing here is seen for the first time now
  */
-public record ClusterSnapshot(
-        List<Node> nodes, List<Pod> agentPods, List<Pod> unloadPods, Map<String, Instant> unloadNeededSince) {
+public record ClusterSnapshot(NodeView nodes, List<Pod> unloadPods, Map<String, Instant> unloadNeededSince) {
 
-    public ClusterSnapshot(List<Node> nodes, List<Pod> agentPods, List<Pod> unloadPods) {
-        this(nodes, agentPods, unloadPods, Map.of());
-    }
-
-    static ClusterSnapshot observe(ProcModule pm, Context<ProcModule> ctx, Map<String, Instant> unloadNeededSince) {
+    static ClusterSnapshot observe(
+            ProcModule pm, Context<ProcModule> ctx, NodeViews views, Map<String, Instant> unloadNeededSince) {
         return new ClusterSnapshot(
-                Informers.nodes(ctx).list().toList(),
-                Informers.podsOf(ctx, pm, AgentLabels.COMPONENT_AGENT),
+                views.of(pm.getMetadata().getName(), name -> new NodeView(Informers.viewSource(ctx, pm))),
                 Informers.podsOf(ctx, pm, AgentLabels.COMPONENT_UNLOAD),
                 unloadNeededSince);
     }

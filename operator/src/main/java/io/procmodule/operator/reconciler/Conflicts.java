@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Two ProcModules that would load the same kernel module (same entry, or entries that map to one
@@ -24,7 +26,8 @@ public final class Conflicts {
     private Conflicts() {}
 
     /** The oldest valid ProcModule older than {@code self} that loads the same module on one of its nodes. */
-    public static Optional<ProcModule> olderOverlapping(ProcModule self, Collection<ProcModule> all, List<Node> nodes) {
+    public static Optional<ProcModule> olderOverlapping(
+            ProcModule self, Collection<ProcModule> all, Supplier<Stream<Node>> nodes) {
         String module = ModuleName.forEntry(self.getSpec().getEntryName());
         List<ProcModule> candidates = all.stream()
                 .filter(other -> !Objects.equals(
@@ -45,8 +48,8 @@ public final class Conflicts {
                 .min(AGE);
     }
 
-    private static Set<String> names(ProcModule pm, List<Node> nodes) {
-        return NodeSelection.desired(pm, nodes.stream()).stream()
+    private static Set<String> names(ProcModule pm, Supplier<Stream<Node>> nodes) {
+        return NodeSelection.desired(pm, nodes.get()).stream()
                 .map(n -> n.getMetadata().getName())
                 .collect(Collectors.toSet());
     }

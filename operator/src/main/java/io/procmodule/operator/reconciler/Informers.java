@@ -13,9 +13,11 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.ProcModule;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The informers the reconciler reads: the agent DaemonSets and the agent and unload pods (in the
@@ -31,17 +33,28 @@ final class Informers {
     private static final String PODS = "pods";
     /** The pod informer's index of pods by the ProcModule named in their instance label, and their component. */
     private static final String BY_INSTANCE_AND_COMPONENT = "byInstanceAndComponent";
+    /** The same, for the pods on one node. */
+    private static final String BY_INSTANCE_COMPONENT_AND_NODE = "byInstanceComponentAndNode";
 
     private static final String DAEMONSETS = "daemonsets";
 
     private Informers() {}
 
-    static List<EventSource<?, ProcModule>> create(EventSourceContext<ProcModule> context, String namespace) {
-        InformerEventSource<Pod, ProcModule> pods = managed(Pod.class, PODS, namespace, PodCache.store(), context);
-        pods.addIndexers(Map.of(BY_INSTANCE_AND_COMPONENT, Informers::instanceAndComponent));
+    /** {@code views} are told of every node and pod change. */
+    static List<EventSource<?, ProcModule>> create(
+            EventSourceContext<ProcModule> context, String namespace, NodeViews views) {
+        InformerEventSource<Pod, ProcModule> pods =
+                managed(Pod.class, PODS, namespace, PodCache.store(views::podChanged), context);
+        pods.addIndexers(Map.of(
+                BY_INSTANCE_AND_COMPONENT,
+                Informers::instanceAndComponent,
+                BY_INSTANCE_COMPONENT_AND_NODE,
+                Informers::instanceComponentAndNode));
         return List.of(
                 // DaemonSets are few and compared whole; pods are one per node and resource, kept pruned.
-                managed(DaemonSet.class, DAEMONSETS, namespace, null, context), pods, NodeEventSource.create(context));
+                managed(DaemonSet.class, DAEMONSETS, namespace, null, context),
+                pods,
+                NodeEventSource.create(context, views));
     }
 
     /**
@@ -80,8 +93,37 @@ final class Informers {
         return List.of(indexKey(labels.get(AgentLabels.INSTANCE), labels.get(AgentLabels.COMPONENT)));
     }
 
+    private static List<String> instanceComponentAndNode(Pod pod) {
+        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        List<String> key = instanceAndComponent(pod);
+        return node == null || key.isEmpty() ? List.of() : List.of(key.get(0) + "/" + node);
+    }
+
     private static String indexKey(String instance, String component) {
         return instance + "/" + component;
+    }
+
+    /** {@code pm}'s view reads the informer caches: nodes, and its agent pods node by node. */
+    static NodeView.Source viewSource(Context<ProcModule> ctx, ProcModule pm) {
+        InformerEventSource<Node, ProcModule> nodes = nodes(ctx);
+        InformerEventSource<Pod, ProcModule> pods = pods(ctx);
+        String agents = indexKey(pm.getMetadata().getName(), AgentLabels.COMPONENT_AGENT) + "/";
+        return new NodeView.Source() {
+            @Override
+            public Stream<Node> nodes() {
+                return nodes.list();
+            }
+
+            @Override
+            public Node node(String name) {
+                return nodes.get(new ResourceID(name)).orElse(null);
+            }
+
+            @Override
+            public Collection<Pod> agentPods(String node) {
+                return pods.byIndex(BY_INSTANCE_COMPONENT_AND_NODE, agents + node);
+            }
+        };
     }
 
     static InformerEventSource<Node, ProcModule> nodes(Context<ProcModule> ctx) {

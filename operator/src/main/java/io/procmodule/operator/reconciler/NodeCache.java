@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * How Nodes are watched cheaply. The informer keeps only the fields decisions use (so thousands of
@@ -16,8 +17,9 @@ import java.util.Optional;
 final class NodeCache {
     private NodeCache() {}
 
-    static ItemStore<Node> store() {
-        return new PrunedItemStore<>(NodeCache::prune);
+    /** @param changed told of every node stored or removed (see {@link PrunedItemStore}) */
+    static ItemStore<Node> store(Consumer<Node> changed) {
+        return new PrunedItemStore<>(NodeCache::prune, changed);
     }
 
     /**

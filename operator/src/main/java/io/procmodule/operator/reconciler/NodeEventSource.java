@@ -23,12 +23,13 @@ final class NodeEventSource extends InformerEventSource<Node, ProcModule> {
         this.context = context;
     }
 
-    static NodeEventSource create(EventSourceContext<ProcModule> context) {
+    /** {@code views} are told of every node stored or removed. */
+    static NodeEventSource create(EventSourceContext<ProcModule> context, NodeViews views) {
         return new NodeEventSource(
                 InformerEventSourceConfiguration.from(Node.class, ProcModule.class)
                         .withName(NAME)
                         .withWatchAllNamespaces()
-                        .withItemStore(NodeCache.store())
+                        .withItemStore(NodeCache.store(views::nodeChanged))
                         .withInformerListLimit(Informers.LIST_PAGE)
                         // Additions and deletions: the resources that select or labelled the node.
                         .withSecondaryToPrimaryMapper(node -> NodeRouting.concerned(

@@ -2,7 +2,6 @@ package io.procmodule.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.status.Mode;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -55,18 +54,31 @@ public record NodePlan(
         return unloadNodes.isEmpty();
     }
 
+    /** Which nodes carry the resource's label, against its selection. */
+    public interface Labels {
+        /** Selected nodes without the label, by name. */
+        SortedSet<String> unlabelled();
+
+        /** Nodes with the label that are not selected, by name. */
+        Collection<Node> labelledUnselected();
+
+        /** Nodes with the label, by name. */
+        Collection<Node> labelled();
+    }
+
     /**
      * What the plan is decided from.
      *
-     * @param mode deleting: every node that may carry the module is unloaded; blocked: nothing is touched
-     * @param desiredNodes nodes that should carry the module (ignored unless applying)
+     * @param mode applying: label the selected nodes, unload the others; deleting: every node that may
+     *     carry the module is unloaded; blocked: nothing is touched
+     * @param unloadPods the resource's unload pods
      * @param unloadTimeout how long an unload pod may take before its node is given up
      */
     public record Input(
-            String procModuleName,
             Mode mode,
-            Collection<Node> desiredNodes,
-            ClusterSnapshot observed,
+            Labels labels,
+            List<Pod> unloadPods,
+            Map<String, Instant> unloadNeededSince,
             Instant now,
             Duration unloadTimeout) {}
 
@@ -75,39 +87,28 @@ public record NodePlan(
             return NONE;
         }
         Instant now = in.now();
-        String label = AgentLabels.nodeLabel(in.procModuleName());
-        Collection<Node> desiredNodes = in.mode() instanceof Mode.Applying ? in.desiredNodes() : List.of();
-        // One pass over the nodes and no sorted set of all of them: at thousands of nodes this runs
-        // on every reconcile, while the sets it yields are usually empty.
-        Set<String> desired = new HashSet<>(desiredNodes.size() * 2);
-        Set<String> toLabel = new TreeSet<>();
-        for (Node n : desiredNodes) {
-            desired.add(n.getMetadata().getName());
-            if (!labelled(n, label)) {
-                toLabel.add(n.getMetadata().getName());
-            }
-        }
+        boolean applying = in.mode() instanceof Mode.Applying;
+        // Copies: the plan is carried out after the labels' source has moved on.
+        Set<String> toLabel = applying ? new TreeSet<>(in.labels().unlabelled()) : Set.of();
         // The label, not the agent pod, decides: agent pods can outlive their DaemonSet (a node that is
         // unreachable keeps its pods Terminating), and an unload must not restart for them.
-        Map<String, Node> unloadByName = new TreeMap<>();
-        for (Node n : in.observed().nodes()) {
-            if (labelled(n, label) && !desired.contains(n.getMetadata().getName())) {
-                unloadByName.putIfAbsent(n.getMetadata().getName(), n);
-            }
-        }
-        Set<String> unload = unloadByName.keySet();
+        List<Node> unloadNodes = List.copyOf(
+                applying ? in.labels().labelledUnselected() : in.labels().labelled());
+        Set<String> unload = new HashSet<>();
+        unloadNodes.forEach(n -> unload.add(n.getMetadata().getName()));
 
-        Map<String, Pod> unloadPodByNode = in.observed().unloadPods().stream()
+        Map<String, Pod> unloadPodByNode = in.unloadPods().stream()
                 .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
                 .collect(Collectors.toMap(p -> p.getSpec().getNodeName(), Function.identity(), (a, b) -> a));
         Set<String> create = new TreeSet<>();
         List<Pod> confirmed = new ArrayList<>();
         List<Abandoned> abandoned = new ArrayList<>();
-        for (String node : unload) {
+        for (Node n : unloadNodes) {
+            String node = n.getMetadata().getName();
             Pod pod = unloadPodByNode.get(node);
             // Timed per node from the operator's own first observation: neither a pod that could not
             // be created nor the API server's clock decides.
-            Instant since = in.observed().unloadNeededSince().getOrDefault(node, now);
+            Instant since = in.unloadNeededSince().getOrDefault(node, now);
             if (pod != null
                     && pod.getStatus() != null
                     && "Succeeded".equals(pod.getStatus().getPhase())) {
@@ -118,14 +119,9 @@ public record NodePlan(
                 create.add(node);
             }
         }
-        List<Pod> stale = in.observed().unloadPods().stream()
+        List<Pod> stale = in.unloadPods().stream()
                 .filter(p -> p.getSpec() == null || !unload.contains(p.getSpec().getNodeName()))
                 .toList();
-        return new NodePlan(toLabel, List.copyOf(unloadByName.values()), create, confirmed, abandoned, stale);
-    }
-
-    private static boolean labelled(Node n, String label) {
-        Map<String, String> labels = n.getMetadata().getLabels();
-        return labels != null && labels.containsKey(label);
+        return new NodePlan(toLabel, unloadNodes, create, confirmed, abandoned, stale);
     }
 }

@@ -54,7 +54,7 @@ final class NodeRouting {
     /** Whether {@code pm}'s decisions read this node: it selects it or has labelled it. */
     static boolean reads(ProcModule pm, Node node) {
         return labels(node).containsKey(AgentLabels.nodeLabel(pm.getMetadata().getName()))
-                || !NodeSelection.desired(pm, Stream.of(node)).isEmpty();
+                || NodeSelection.selector(pm).test(node);
     }
 
     private static Set<ResourceID> withSameModule(Stream<ProcModule> concerned, Collection<ProcModule> all) {

@@ -39,39 +39,36 @@ public final class NodeSelection {
 
     private NodeSelection() {}
 
-    /** The nodes {@code pm} selects; those it has labelled already run its agent pod. */
+    /** The nodes {@code pm} selects, in the order given. */
     public static List<Node> desired(ProcModule pm, Stream<Node> nodes) {
+        return nodes.filter(selector(pm)).toList();
+    }
+
+    /** Whether {@code pm} selects a node; the nodes it has labelled already run its agent pod. */
+    public static Predicate<Node> selector(ProcModule pm) {
         String placed = AgentLabels.nodeLabel(pm.getMetadata().getName());
-        return desired(
+        return selector(
                 pm.getSpec().getNodeSelector(),
                 pm.getSpec().getTolerations(),
                 n -> n.getMetadata().getLabels() != null
-                        && n.getMetadata().getLabels().containsKey(placed),
-                nodes);
+                        && n.getMetadata().getLabels().containsKey(placed));
     }
 
-    /**
-     * In the order given: what shows or names nodes sorts what it shows (sorting every selected node
-     * by name was a fifth of a reconcile's CPU at 5,000 nodes). {@code running} tells the nodes that
-     * already run the daemon pod.
-     */
-    public static List<Node> desired(
-            Map<String, String> nodeSelector,
-            List<Toleration> tolerations,
-            Predicate<Node> running,
-            Stream<Node> nodes) {
+    /** {@code running} tells the nodes that already run the daemon pod. */
+    public static Predicate<Node> selector(
+            Map<String, String> nodeSelector, List<Toleration> tolerations, Predicate<Node> running) {
         List<Toleration> all = new ArrayList<>(tolerations);
         all.addAll(DAEMONSET_TOLERATIONS);
-        return nodes.filter(n -> matches(nodeSelector, n.getMetadata().getLabels()))
-                .filter(n -> {
-                    List<Taint> taints =
-                            n.getSpec() == null ? null : n.getSpec().getTaints();
-                    // Most nodes have no taint: skip the running check (a label lookup) for them.
-                    return taints == null
-                            || taints.isEmpty()
-                            || tolerated(all, taints, running.test(n) ? KEEP_EFFECTS : PLACE_EFFECTS);
-                })
-                .toList();
+        return n -> {
+            if (!matches(nodeSelector, n.getMetadata().getLabels())) {
+                return false;
+            }
+            List<Taint> taints = n.getSpec() == null ? null : n.getSpec().getTaints();
+            // Most nodes have no taint: skip the running check (a label lookup) for them.
+            return taints == null
+                    || taints.isEmpty()
+                    || tolerated(all, taints, running.test(n) ? KEEP_EFFECTS : PLACE_EFFECTS);
+        };
     }
 
     static boolean matches(Map<String, String> selector, Map<String, String> labels) {

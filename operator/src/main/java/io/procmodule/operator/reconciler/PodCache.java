@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.procmodule.operator.agent.AgentLabels;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * What the operator keeps of its agent and unload pods: at 5,000 nodes and 20 resources the informer
@@ -18,8 +19,9 @@ import java.util.Map;
 final class PodCache {
     private PodCache() {}
 
-    static ItemStore<Pod> store() {
-        return new PrunedItemStore<>(PodCache::prune);
+    /** @param changed told of every pod stored or removed (see {@link PrunedItemStore}) */
+    static ItemStore<Pod> store(Consumer<Pod> changed) {
+        return new PrunedItemStore<>(PodCache::prune, changed);
     }
 
     static Pod prune(Pod pod) {

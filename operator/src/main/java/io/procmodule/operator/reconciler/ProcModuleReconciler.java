@@ -21,9 +21,9 @@ import io.procmodule.operator.agent.DesiredDaemonSet;
 import io.procmodule.operator.api.ModuleName;
 import io.procmodule.operator.api.ProcModule;
 import io.procmodule.operator.api.ProcModuleStatus;
-import io.procmodule.operator.status.AgentReadings;
 import io.procmodule.operator.status.ApiError;
 import io.procmodule.operator.status.Mode;
+import io.procmodule.operator.status.NodeBoard;
 import io.procmodule.operator.status.ResourceEvent;
 import io.procmodule.operator.status.StatusAggregator;
 import io.procmodule.operator.status.StatusEvents;
@@ -34,9 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,8 +75,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     private final Timer computeCpuTime;
     private final UnloadTimers unloadTimers = new UnloadTimers();
     private final StatusPacing pacing = new StatusPacing();
-    /** Per resource name; reconciles of one resource never overlap, so each instance has one user at a time. */
-    private final Map<String, AgentReadings> readings = new ConcurrentHashMap<>();
+    private final NodeViews views = new NodeViews();
 
     ProcModuleReconciler(
             OperatorConfig config,
@@ -119,7 +116,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
 
     @Override
     public List<EventSource<?, ProcModule>> prepareEventSources(EventSourceContext<ProcModule> context) {
-        return Informers.create(context, config.namespace());
+        return Informers.create(context, config.namespace(), views);
     }
 
     @Override
@@ -177,7 +174,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
                     "{}: every node unloaded or abandoned; removing the finalizer",
                     pm.getMetadata().getName());
             pacing.forget(pm.getMetadata().getName());
-            readings.remove(pm.getMetadata().getName());
+            views.forget(pm.getMetadata().getName());
             return DeleteControl.defaultDelete();
         }
         Duration after = report(pm, ctx, next)
@@ -192,7 +189,8 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     }
 
     private ClusterSnapshot observe(ProcModule pm, Context<ProcModule> ctx) {
-        return ClusterSnapshot.observe(pm, ctx, unloadTimers.of(pm.getMetadata().getName()));
+        return ClusterSnapshot.observe(
+                pm, ctx, views, unloadTimers.of(pm.getMetadata().getName()));
     }
 
     /**
@@ -283,12 +281,8 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
                 decision.mode(),
                 new StatusInput.Resource(
                         generation, pm.getStatus(), entry, entry == null ? null : ModuleName.forEntry(entry)),
-                new StatusInput.Agents(
-                        decision.desiredNodes(),
-                        decision.agent().hash(),
-                        observed.agentPods(),
-                        readings.computeIfAbsent(pm.getMetadata().getName(), n -> new AgentReadings())),
-                new StatusInput.Unloads(decision.plan().unloadNodes(), observed.unloadPods()),
+                decision.agents(),
+                NodeBoard.unloads(decision.plan().unloadNodes(), observed.unloadPods()),
                 now);
     }
 }

@@ -3,6 +3,7 @@ package io.procmodule.operator.reconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -10,19 +11,35 @@ import java.util.function.UnaryOperator;
  * fabric8's ReducedStateItemStore, which rebuilds an object from stored values on every read, the
  * pruned objects are built once per watch event and read as they are, so a reconcile listing
  * thousands of them allocates nothing per object. Not full state: an update's "old" object is the
- * pruned one, so update filters must compare only kept fields.
+ * pruned one, so update filters must compare only kept fields. Each stored or removed object is
+ * also handed to a listener, on the informer's thread, after the store holds the change: what
+ * changed is then known without comparing every object on the next read ({@link NodeViews}).
  */
 final class PrunedItemStore<T extends HasMetadata> extends BasicItemStore<T> {
     private final UnaryOperator<T> prune;
+    private final Consumer<T> changed;
 
-    PrunedItemStore(UnaryOperator<T> prune) {
+    PrunedItemStore(UnaryOperator<T> prune, Consumer<T> changed) {
         super(Cache::metaNamespaceKeyFunc);
         this.prune = prune;
+        this.changed = changed;
     }
 
     @Override
     public T put(String key, T obj) {
-        return super.put(key, prune.apply(obj));
+        T pruned = prune.apply(obj);
+        T old = super.put(key, pruned);
+        changed.accept(pruned);
+        return old;
+    }
+
+    @Override
+    public T remove(String key) {
+        T old = super.remove(key);
+        if (old != null) {
+            changed.accept(old);
+        }
+        return old;
     }
 
     @Override

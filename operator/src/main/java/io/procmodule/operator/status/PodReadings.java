@@ -8,7 +8,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.NodeState;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -86,6 +90,30 @@ public final class PodReadings {
                         && s.getRestartCount() > 0
                         && (s.getLastState() == null || s.getLastState().getTerminated() == null)
                         && terminated(s) == null);
+    }
+
+    /** A replaced pod may linger while terminating: the one that is not being deleted, newest first, counts. */
+    private static final Comparator<Pod> PREFERENCE = Comparator.comparing(
+                    (Pod p) -> p.getMetadata().getDeletionTimestamp() == null)
+            .thenComparing(p ->
+                    Optional.ofNullable(p.getMetadata().getCreationTimestamp()).orElse(""));
+
+    /** The pod that speaks for its node, per node. */
+    static Map<String, Pod> newestByNode(Collection<Pod> pods) {
+        Map<String, Pod> byNode = new HashMap<>();
+        pods.stream()
+                .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
+                .forEach(p -> byNode.merge(p.getSpec().getNodeName(), p, PodReadings::preferred));
+        return byNode;
+    }
+
+    /** Of the pods on one node, the one that speaks for it; null when there is none. */
+    public static Pod newest(Collection<Pod> podsOnOneNode) {
+        return podsOnOneNode.stream().reduce(PodReadings::preferred).orElse(null);
+    }
+
+    private static Pod preferred(Pod a, Pod b) {
+        return PREFERENCE.compare(a, b) >= 0 ? a : b;
     }
 
     /** An unload pod: Succeeded confirms; anything else is still unloading (retries restart it). */

@@ -13,10 +13,10 @@ import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.ProcModuleStatus;
-import io.procmodule.operator.reconciler.NodeCacheScale;
 import io.procmodule.operator.reconciler.NodeSelection;
-import io.procmodule.operator.status.AgentReadings;
+import io.procmodule.operator.reconciler.ScaleAccess;
 import io.procmodule.operator.status.Mode;
+import io.procmodule.operator.status.NodeBoard;
 import io.procmodule.operator.status.StatusAggregator;
 import io.procmodule.operator.status.StatusInput;
 import io.procmodule.operator.testing.PodStatuses;
@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,7 +89,9 @@ public final class ScaleBenchmark {
             int kernels,
             int failed,
             double aggregateMs,
-            double aggregateKeptMs,
+            double reconcileFreshMs,
+            double reconcilePodMs,
+            double reconcileNodeMs,
             double sameMs,
             double selectMs,
             double listMs) {}
@@ -103,7 +106,7 @@ public final class ScaleBenchmark {
                 .mapToLong(s -> s.getBytes(StandardCharsets.UTF_8).length)
                 .sum();
 
-        ItemStore<Node> store = NodeCacheScale.store();
+        ItemStore<Node> store = ScaleAccess.nodeStore();
         for (String s : wire) {
             Node node = JSON.unmarshal(s, Node.class);
             store.put(store.getKey(node), node);
@@ -122,7 +125,7 @@ public final class ScaleBenchmark {
                 n);
         double keptHeap = retainedPerNode(
                 () -> {
-                    ItemStore<Node> s = NodeCacheScale.store();
+                    ItemStore<Node> s = ScaleAccess.nodeStore();
                     wire.forEach(w -> {
                         Node node = JSON.unmarshal(w, Node.class);
                         s.put(s.getKey(node), node);
@@ -132,37 +135,54 @@ public final class ScaleBenchmark {
                 n);
 
         // One reconcile: nodes listed from the store, desired selection, status aggregation, change check.
-        List<Node> desired = NodeSelection.desired(Map.of(), List.of(), node -> false, fromStore.stream());
+        List<Node> desired = fromStore.stream()
+                .filter(NodeSelection.selector(Map.of(), List.of(), node -> false))
+                .toList();
         List<Pod> pods = new ArrayList<>(n);
         for (Node node : desired) {
-            String name = node.getMetadata().getName();
-            pods.add(agentPod(
-                    name,
-                    isFailing(name)
-                            ? PodStatuses.agentBuildFailed(
-                                    "HeadersMissing",
-                                    "no kernel headers for " + kernel(node) + ": install linux-headers-" + kernel(node)
-                                            + " on the node or mount /usr/src")
-                            : PodStatuses.agentVerified("Loaded")));
+            pods.add(agentPod(node.getMetadata().getName(), statusOf(node)));
         }
-        StatusInput first = input(null, desired, pods);
-        ProcModuleStatus previous = StatusAggregator.aggregate(first);
-        StatusInput steady = input(previous, desired, pods);
-        ProcModuleStatus status = StatusAggregator.aggregate(steady);
+        ProcModuleStatus previous = StatusAggregator.aggregate(input(null, desired, pods));
+        ProcModuleStatus status = StatusAggregator.aggregate(input(previous, desired, pods));
         int statusBytes = JSON.asJson(status).getBytes(StandardCharsets.UTF_8).length;
 
-        double aggregateMs = medianMs(() -> StatusAggregator.aggregate(steady));
-        // As the reconciler runs it: readings kept from the resource's previous reconcile, pods unchanged.
-        StatusInput kept = new StatusInput(
-                steady.mode(),
-                steady.resource(),
-                new StatusInput.Agents(desired, HASH, pods, new AgentReadings()),
-                steady.unloads(),
-                steady.now());
-        double aggregateKeptMs = medianMs(() -> StatusAggregator.aggregate(kept));
+        double aggregateMs = medianMs(() -> StatusAggregator.aggregate(input(previous, desired, pods)));
         double sameMs = medianMs(() -> StatusAggregator.same(previous, status));
-        double selectMs = medianMs(() -> NodeSelection.desired(Map.of(), List.of(), node -> false, fromStore.stream()));
+        double selectMs = medianMs(() -> fromStore.stream()
+                .filter(NodeSelection.selector(Map.of(), List.of(), node -> false))
+                .toList());
         double listMs = medianMs(() -> store.values().toList());
+
+        // Whole reconciles (decide and aggregate) of one resource over the same nodes, labelled for it.
+        ScaleAccess.Reconciles reconciles = new ScaleAccess.Reconciles(
+                fromStore.stream().map(node -> new NodeBuilder(node).build()).toList());
+        Map<String, Pod> verified = new HashMap<>();
+        for (Node node : fromStore) {
+            String name = node.getMetadata().getName();
+            Pod pod = agentPod(name, statusOf(node), reconciles.configHash());
+            verified.put(name, pod);
+            reconciles.podChanged(name, pod);
+        }
+        reconciles.kept();
+        double reconcileFreshMs = medianMs(reconciles::fresh);
+        // A pod event between two reconciles: one node's pod goes back to building, or is verified again.
+        int[] next = {0};
+        Map<String, Pod> current = new HashMap<>(verified);
+        double reconcilePodMs = medianMs(() -> {
+            String name = fromStore.get(next[0]++ % n).getMetadata().getName();
+            Pod pod = current.get(name) == verified.get(name)
+                    ? agentPod(name, PodStatuses.agentBuilding(), reconciles.configHash())
+                    : verified.get(name);
+            current.put(name, pod);
+            reconciles.podChanged(name, pod);
+            return reconciles.kept();
+        });
+        // A node event between two reconciles: a node object replaced (its labels or kernel edited).
+        double reconcileNodeMs = medianMs(() -> {
+            Node node = fromStore.get(next[0]++ % n);
+            reconciles.nodeChanged(new NodeBuilder(node).build());
+            return reconciles.kept();
+        });
 
         return new Row(
                 n,
@@ -178,29 +198,47 @@ public final class ScaleBenchmark {
                 status.getKernels().size(),
                 status.getFailedNodes(),
                 aggregateMs,
-                aggregateKeptMs,
+                reconcileFreshMs,
+                reconcilePodMs,
+                reconcileNodeMs,
                 sameMs,
                 selectMs,
                 listMs);
     }
 
+    /** The status read afresh from lists: every pod read, every node placed. */
     private static StatusInput input(ProcModuleStatus previous, List<Node> desired, List<Pod> pods) {
         return new StatusInput(
                 Mode.APPLYING,
                 new StatusInput.Resource(1, previous, "hello_world", "hello_proc"),
-                new StatusInput.Agents(desired, HASH, pods),
-                new StatusInput.Unloads(List.of(), List.of()),
+                NodeBoard.agents(desired, pods, HASH, previous == null ? List.of() : previous.getNodes()),
+                new NodeBoard(),
                 T0);
     }
 
-    /** Same shape as the agent pods in StatusAggregatorTest (that helper is package-private there). */
+    /** 1 node in 20 fails (5%), the others are verified. */
+    private static PodStatus statusOf(Node node) {
+        String name = node.getMetadata().getName();
+        return isFailing(name)
+                ? PodStatuses.agentBuildFailed(
+                        "HeadersMissing",
+                        "no kernel headers for " + kernel(node) + ": install linux-headers-" + kernel(node)
+                                + " on the node or mount /usr/src")
+                : PodStatuses.agentVerified("Loaded");
+    }
+
     private static Pod agentPod(String node, PodStatus status) {
+        return agentPod(node, status, HASH);
+    }
+
+    /** Same shape as the agent pods in StatusAggregatorTest (that helper is package-private there). */
+    private static Pod agentPod(String node, PodStatus status, String hash) {
         return new PodBuilder()
                 .withNewMetadata()
                 .withName("procmodule-hello-world-" + node.hashCode())
                 .withNamespace("procmodule-system")
                 .withLabels(Map.of(AgentLabels.COMPONENT, AgentLabels.COMPONENT_AGENT))
-                .withAnnotations(Map.of(AgentLabels.CONFIG_HASH, HASH))
+                .withAnnotations(Map.of(AgentLabels.CONFIG_HASH, hash))
                 .endMetadata()
                 .withNewSpec()
                 .withNodeName(node)
@@ -504,29 +542,35 @@ public final class ScaleBenchmark {
         System.out.println("(3) per-reconcile CPU, median of " + RUNS + " after warm-up (ms)");
         System.out.printf(
                 Locale.ROOT,
-                "%8s %12s %12s %12s %15s %12s%n",
+                "%8s %11s %10s %10s %16s %16s %17s %8s%n",
                 "nodes",
                 "store list",
                 "selection",
                 "aggregate",
-                "aggregate kept",
+                "reconcile fresh",
+                "kept, 1 pod new",
+                "kept, 1 node new",
                 "same()");
         for (Row r : rows) {
             System.out.printf(
                     Locale.ROOT,
-                    "%8d %12.2f %12.2f %12.2f %15.2f %12.2f%n",
+                    "%8d %11.2f %10.2f %10.2f %16.2f %16.2f %17.2f %8.2f%n",
                     r.n(),
                     r.listMs(),
                     r.selectMs(),
                     r.aggregateMs(),
-                    r.aggregateKeptMs(),
+                    r.reconcileFreshMs(),
+                    r.reconcilePodMs(),
+                    r.reconcileNodeMs(),
                     r.sameMs());
         }
         System.out.println(
-                "    store list = NodeCache store values() (pruned Nodes stored as they are, as ClusterSnapshot.observe"
-                        + " does); selection = NodeSelection.desired; aggregate kept = with the readings of the"
-                        + " previous reconcile (AgentReadings, as the reconciler runs it); same() = the"
-                        + " nothing-changed check");
+                "    store list = NodeCache store values() (pruned Nodes stored as they are, as a NodeView reads them"
+                        + " does); selection = NodeSelection.selector over every node; aggregate = the status"
+                        + " from lists, every pod read; reconcile = decide and aggregate as the reconciler"
+                        + " does: fresh = every node and pod read again (each reconcile before NodeView), kept ="
+                        + " the resource's NodeView kept, with one agent pod or one node replaced since the last;"
+                        + " same() = the nothing-changed check");
         Row big = rows.get(rows.size() - 1);
         Row mid = rows.stream().filter(r -> r.n() == 5_000).findFirst().orElse(big);
         System.out.println();
@@ -550,13 +594,13 @@ public final class ScaleBenchmark {
                 StatusAggregator.MAX_LISTED_KERNELS);
         System.out.printf(
                 Locale.ROOT,
-                "conclusion: one reconcile at %d nodes spends %.1f ms listing + %.1f ms selecting +"
-                        + " %.1f ms aggregating (%.1f ms with the readings kept) + %.1f ms comparing%n",
+                "conclusion: one reconcile at %d nodes computes in %.2f ms after a pod event and %.2f ms"
+                        + " after a node event with its view kept (%.1f ms reading everything afresh),"
+                        + " plus %.1f ms comparing%n",
                 big.n(),
-                big.listMs(),
-                big.selectMs(),
-                big.aggregateMs(),
-                big.aggregateKeptMs(),
+                big.reconcilePodMs(),
+                big.reconcileNodeMs(),
+                big.reconcileFreshMs(),
                 big.sameMs());
     }
 

@@ -30,23 +30,23 @@ class ConflictsTest {
         ProcModule old = pm("old", "2026-01-01T00:00:00Z", "hello_world", Map.of());
         ProcModule young = pm("young", "2026-01-02T00:00:00Z", "hello_world", Map.of("pool", "x"));
         List<ProcModule> all = List.of(old, young);
-        assertThat(Conflicts.olderOverlapping(young, all, NODES)).contains(old);
-        assertThat(Conflicts.olderOverlapping(old, all, NODES)).isEmpty();
+        assertThat(Conflicts.olderOverlapping(young, all, NODES::stream)).contains(old);
+        assertThat(Conflicts.olderOverlapping(old, all, NODES::stream)).isEmpty();
     }
 
     @Test
     void sameAgeFallsBackToTheName() {
         ProcModule a = pm("a", "2026-01-01T00:00:00Z", "e", Map.of());
         ProcModule b = pm("b", "2026-01-01T00:00:00Z", "e", Map.of());
-        assertThat(Conflicts.olderOverlapping(b, List.of(a, b), NODES)).contains(a);
-        assertThat(Conflicts.olderOverlapping(a, List.of(a, b), NODES)).isEmpty();
+        assertThat(Conflicts.olderOverlapping(b, List.of(a, b), NODES::stream)).contains(a);
+        assertThat(Conflicts.olderOverlapping(a, List.of(a, b), NODES::stream)).isEmpty();
     }
 
     @Test
     void entriesMappingToOneModuleNameConflict() {
         ProcModule old = pm("old", "2026-01-01T00:00:00Z", "a.b", Map.of());
         ProcModule young = pm("young", "2026-01-02T00:00:00Z", "a-b", Map.of());
-        assertThat(Conflicts.olderOverlapping(young, List.of(old, young), NODES))
+        assertThat(Conflicts.olderOverlapping(young, List.of(old, young), NODES::stream))
                 .contains(old);
     }
 
@@ -54,15 +54,15 @@ class ConflictsTest {
     void differentEntriesOrDisjointNodesOrInvalidOthersDoNotConflict() {
         ProcModule old = pm("old", "2026-01-01T00:00:00Z", "hello_world", Map.of("pool", "y"));
         ProcModule disjoint = pm("young", "2026-01-02T00:00:00Z", "hello_world", Map.of("pool", "x"));
-        assertThat(Conflicts.olderOverlapping(disjoint, List.of(old, disjoint), NODES))
+        assertThat(Conflicts.olderOverlapping(disjoint, List.of(old, disjoint), NODES::stream))
                 .isEmpty();
         ProcModule otherEntry = pm("other", "2026-01-02T00:00:00Z", "greeting", Map.of("pool", "y"));
-        assertThat(Conflicts.olderOverlapping(otherEntry, List.of(old, otherEntry), NODES))
+        assertThat(Conflicts.olderOverlapping(otherEntry, List.of(old, otherEntry), NODES::stream))
                 .isEmpty();
         ProcModule invalidOld = pm("invalid", "2026-01-01T00:00:00Z", "hello_world", Map.of());
         invalidOld.getSpec().setMessage("\"");
         ProcModule young = pm("young", "2026-01-02T00:00:00Z", "hello_world", Map.of());
-        assertThat(Conflicts.olderOverlapping(young, List.of(invalidOld, young), NODES))
+        assertThat(Conflicts.olderOverlapping(young, List.of(invalidOld, young), NODES::stream))
                 .isEmpty();
     }
 }

@@ -20,7 +20,7 @@ class DecisionTest {
     static final List<Node> NODES = List.of(node("a", "6.1"), node("b", "6.12"));
 
     static ClusterSnapshot observed() {
-        return new ClusterSnapshot(NODES, List.of(), List.of());
+        return new ClusterSnapshot(NodeView.of(NODES, List.of()), List.of(), Map.of());
     }
 
     @Test
@@ -28,7 +28,9 @@ class DecisionTest {
         ProcModule pm = pm("hello", "2026-01-01T00:00:00Z", "hello_world", Map.of());
         Decision d = Decision.forSpec(pm, List.of(pm), observed(), CONFIG, NOW);
         assertThat(d.mode()).isEqualTo(Mode.APPLYING);
-        assertThat(d.desiredNodes()).extracting(n -> n.getMetadata().getName()).containsExactly("a", "b");
+        assertThat(d.desiredNodes()).extracting(n -> n.getMetadata().getName()).containsExactlyInAnyOrder("a", "b");
+        assertThat(d.agents().size()).as("one reading per selected node").isEqualTo(2);
+        assertThat(d.plan().toLabel()).containsExactly("a", "b");
         assertThat(d.agent().entryName()).isEqualTo("hello_world");
         assertThat(d.needsRecheck()).isFalse();
     }

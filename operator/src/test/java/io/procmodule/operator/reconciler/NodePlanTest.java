@@ -11,8 +11,14 @@ import io.procmodule.operator.status.Mode;
 import io.procmodule.operator.testing.PodStatuses;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class NodePlanTest {
@@ -38,18 +44,45 @@ class NodePlanTest {
                 .build();
     }
 
+    /** The plan's input with the label facts read from lists (what NodeView keeps up to date). */
+    static NodePlan.Input input(
+            Mode mode, List<Node> desired, List<Node> nodes, List<Pod> unloadPods, Map<String, Instant> since) {
+        Set<String> desiredNames =
+                desired.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+        List<Node> labelled = nodes.stream()
+                .filter(n -> n.getMetadata().getLabels().containsKey(LABEL))
+                .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
+                .toList();
+        NodePlan.Labels labels = new NodePlan.Labels() {
+            @Override
+            public SortedSet<String> unlabelled() {
+                return desired.stream()
+                        .filter(n -> !n.getMetadata().getLabels().containsKey(LABEL))
+                        .map(n -> n.getMetadata().getName())
+                        .collect(Collectors.toCollection(TreeSet::new));
+            }
+
+            @Override
+            public Collection<Node> labelledUnselected() {
+                return labelled.stream()
+                        .filter(n -> !desiredNames.contains(n.getMetadata().getName()))
+                        .toList();
+            }
+
+            @Override
+            public Collection<Node> labelled() {
+                return labelled;
+            }
+        };
+        return new NodePlan.Input(mode, labels, unloadPods, since, NOW, TIMEOUT);
+    }
+
     @Test
     void labelsEveryDesiredNodeBeforeAnAgentRunsThere() {
         Node a = node("a", "6.1");
         Node b = labelled("b");
         Node c = node("c", "6.1");
-        NodePlan plan = NodePlan.decide(new NodePlan.Input(
-                "hello",
-                Mode.APPLYING,
-                List.of(a, b, c),
-                new ClusterSnapshot(List.of(a, b, c), List.of(pod("a", null, NOW), pod("b", null, NOW)), List.of()),
-                NOW,
-                TIMEOUT));
+        NodePlan plan = NodePlan.decide(input(Mode.APPLYING, List.of(a, b, c), List.of(a, b, c), List.of(), Map.of()));
         assertThat(plan.toLabel()).containsExactly("a", "c");
         assertThat(plan.unloadNodes()).isEmpty();
         assertThat(plan.nothingToUnload()).isTrue();
@@ -59,13 +92,7 @@ class NodePlanTest {
     void labelledNodeOutsideTheSelectionGetsAnUnloadPod() {
         Node a = labelled("a");
         Node b = labelled("b");
-        NodePlan plan = NodePlan.decide(new NodePlan.Input(
-                "hello",
-                Mode.APPLYING,
-                List.of(a),
-                new ClusterSnapshot(List.of(a, b), List.of(), List.of()),
-                NOW,
-                TIMEOUT));
+        NodePlan plan = NodePlan.decide(input(Mode.APPLYING, List.of(a), List.of(a, b), List.of(), Map.of()));
         assertThat(plan.unloadNodes())
                 .extracting(n -> n.getMetadata().getName())
                 .containsExactly("b");
@@ -82,17 +109,12 @@ class NodePlanTest {
         Pod running = pod("b", PodStatuses.unloadRunning(), NOW.minusSeconds(10));
         Pod old = pod("c", PodStatuses.unloadFailing("UnloadFailed", "in use"), NOW.minusSeconds(10));
         Instant overdue = NOW.minus(TIMEOUT).minusSeconds(1);
-        NodePlan plan = NodePlan.decide(new NodePlan.Input(
-                "hello",
+        NodePlan plan = NodePlan.decide(input(
                 Mode.DELETING,
                 List.of(a, b, c),
-                new ClusterSnapshot(
-                        List.of(a, b, c),
-                        List.of(),
-                        List.of(done, running, old),
-                        Map.of("a", overdue, "b", NOW.minusSeconds(10), "c", overdue)),
-                NOW,
-                TIMEOUT));
+                List.of(a, b, c),
+                List.of(done, running, old),
+                Map.of("a", overdue, "b", NOW.minusSeconds(10), "c", overdue)));
         assertThat(plan.toLabel()).isEmpty();
         assertThat(plan.createUnloadPodOn()).isEmpty();
         assertThat(plan.confirmed()).as("a success counts even when late").containsExactly(done);
@@ -109,14 +131,12 @@ class NodePlanTest {
         // b's pod carries an API-server timestamp an hour behind the operator's clock (skew): only the
         // operator's own observation counts. c's pod could never be created (403/422): its clock runs.
         Pod skewed = pod("b", PodStatuses.unloadRunning(), NOW.minusSeconds(3600));
-        NodePlan plan = NodePlan.decide(new NodePlan.Input(
-                "hello",
+        NodePlan plan = NodePlan.decide(input(
                 Mode.DELETING,
                 List.of(),
-                new ClusterSnapshot(
-                        List.of(a, b, c), List.of(), List.of(skewed), Map.of("b", NOW.minusSeconds(30), "c", overdue)),
-                NOW,
-                TIMEOUT));
+                List.of(a, b, c),
+                List.of(skewed),
+                Map.of("b", NOW.minusSeconds(30), "c", overdue)));
         assertThat(plan.abandoned()).containsExactly(new NodePlan.Abandoned("c", null, overdue));
         assertThat(plan.createUnloadPodOn())
                 .as("a: first seen now; c: given up, no more attempts")
@@ -129,13 +149,8 @@ class NodePlanTest {
         Node a = node("a", "6.1");
         Pod finished = pod("a", PodStatuses.unloadSucceeded("Unloaded"), NOW);
         Pod orphan = pod("gone", PodStatuses.unloadRunning(), NOW);
-        NodePlan plan = NodePlan.decide(new NodePlan.Input(
-                "hello",
-                Mode.DELETING,
-                List.of(),
-                new ClusterSnapshot(List.of(a), List.of(pod("a", null, NOW)), List.of(finished, orphan)),
-                NOW,
-                TIMEOUT));
+        NodePlan plan =
+                NodePlan.decide(input(Mode.DELETING, List.of(), List.of(a), List.of(finished, orphan), Map.of()));
         assertThat(plan.unloadNodes())
                 .as("agent pods alone never start an unload")
                 .isEmpty();
@@ -146,13 +161,12 @@ class NodePlanTest {
     @Test
     void blockedResourceTouchesNoNode() {
         Node a = labelled("a");
-        NodePlan plan = NodePlan.decide(new NodePlan.Input(
-                "hello",
+        NodePlan plan = NodePlan.decide(input(
                 Mode.Blocked.conflict("another ProcModule owns the entry"),
                 List.of(),
-                new ClusterSnapshot(List.of(a), List.of(pod("a", null, NOW)), List.of()),
-                NOW,
-                TIMEOUT));
+                List.of(a),
+                List.of(),
+                Map.of()));
         assertThat(plan).isEqualTo(NodePlan.NONE);
     }
 }

@@ -24,7 +24,8 @@ class NodeSelectionTest {
             node("not-ready", "6.1", Map.of(), List.of(taint("node.kubernetes.io/not-ready", null, "NoExecute"))));
 
     static List<String> desired(Map<String, String> selector, List<Toleration> tolerations) {
-        return NodeSelection.desired(selector, tolerations, n -> false, NODES.stream()).stream()
+        return NODES.stream()
+                .filter(NodeSelection.selector(selector, tolerations, n -> false))
                 .map(n -> n.getMetadata().getName())
                 .toList();
     }

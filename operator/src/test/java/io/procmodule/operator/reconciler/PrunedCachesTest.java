@@ -12,6 +12,7 @@ import io.procmodule.operator.api.NodeState;
 import io.procmodule.operator.status.PodReadings;
 import io.procmodule.operator.testing.PodStatuses;
 import io.procmodule.operator.testing.TestNodes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,8 @@ class PrunedCachesTest {
                 .endCondition()
                 .endStatus()
                 .build();
-        ItemStore<Node> store = NodeCache.store();
+        List<Node> told = new ArrayList<>();
+        ItemStore<Node> store = NodeCache.store(told::add);
         store.put(store.getKey(full), full);
         Node kept = store.get("n1");
 
@@ -51,6 +53,12 @@ class PrunedCachesTest {
                 .isNull();
         // Read as stored: no copy per read.
         assertThat(store.get("n1")).isSameAs(kept);
+
+        assertThat(told).as("the listener sees what the store holds").containsExactly(kept);
+        store.remove("n1");
+        assertThat(told).as("and what it let go").containsExactly(kept, kept);
+        store.remove("n1");
+        assertThat(told).as("a removal of nothing is no change").hasSize(2);
     }
 
     @Test

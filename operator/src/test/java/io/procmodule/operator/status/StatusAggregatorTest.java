@@ -66,8 +66,8 @@ class StatusAggregatorTest {
         return new StatusInput(
                 Mode.APPLYING,
                 new StatusInput.Resource(1, previous, "hello_world", "hello_proc"),
-                new StatusInput.Agents(desired, HASH, pods),
-                new StatusInput.Unloads(unloading, unloadPods),
+                NodeBoard.agents(desired, pods, HASH, previous == null ? List.of() : previous.getNodes()),
+                NodeBoard.unloads(unloading, unloadPods),
                 now);
     }
 
@@ -319,8 +319,8 @@ class StatusAggregatorTest {
         StatusInput in = new StatusInput(
                 Mode.Blocked.conflict("ProcModule first already loads it"),
                 new StatusInput.Resource(3, null, null, null),
-                new StatusInput.Agents(List.of(node("a", "6.1")), HASH, List.of()),
-                new StatusInput.Unloads(List.of(), List.of()),
+                NodeBoard.agents(List.of(node("a", "6.1")), List.of(), HASH, List.of()),
+                new NodeBoard(),
                 T0);
         ProcModuleStatus s = StatusAggregator.aggregate(in);
         assertThat(s.getPhase()).isEqualTo(Phase.Failed);
@@ -338,53 +338,13 @@ class StatusAggregatorTest {
         StatusInput in = new StatusInput(
                 Mode.DELETING,
                 new StatusInput.Resource(1, null, "hello_world", "hello_proc"),
-                new StatusInput.Agents(List.of(), HASH, List.of()),
-                new StatusInput.Unloads(List.of(node("a", "6.1")), List.of(unload("a", PodStatuses.unloadRunning()))),
+                new NodeBoard(),
+                NodeBoard.unloads(List.of(node("a", "6.1")), List.of(unload("a", PodStatuses.unloadRunning()))),
                 T0);
         ProcModuleStatus s = StatusAggregator.aggregate(in);
         assertThat(s.getPhase()).isEqualTo(Phase.Deleting);
         assertThat(s.getUnloadingNodes()).isEqualTo(1);
         assertThat(s.condition("Progressing").orElseThrow().getReason()).isEqualTo("Unloading");
-    }
-
-    @Test
-    void readingsKeptBetweenReconcilesFollowReplacedPodsAndConfigurationChanges() {
-        List<Node> desired = List.of(node("n1", "6.1"), node("n2", "6.1"), node("n3", "6.12"));
-        AgentReadings kept = new AgentReadings();
-        List<Pod> building = List.of(
-                agent("n1", HASH, PodStatuses.agentBuilding()),
-                agent("n2", HASH, PodStatuses.agentBuilding()),
-                agent("n3", HASH, PodStatuses.agentBuildFailed("HeadersMissing", "install linux-headers-6.12")));
-        ProcModuleStatus first = aggregateBoth(desired, HASH, building, kept);
-        assertThat(byNode(first).get("n2").getState()).isEqualTo(NodeState.Building);
-
-        // The informer replaces n2's pod object when its status changes; n1's and n3's stay.
-        List<Pod> n2Verified =
-                List.of(building.get(0), agent("n2", HASH, PodStatuses.agentVerified("Loaded")), building.get(2));
-        ProcModuleStatus second = aggregateBoth(desired, HASH, n2Verified, kept);
-        assertThat(byNode(second).get("n2").getState()).isEqualTo(NodeState.Verified);
-        assertThat(second.getReady()).isEqualTo("1/3");
-
-        // Same pod objects, new spec: every pod now runs an older configuration.
-        ProcModuleStatus third = aggregateBoth(desired, "next", n2Verified, kept);
-        assertThat(third.getNodes())
-                .extracting(NodeStatus::getReason)
-                .containsExactly("Outdated", "Outdated", "Outdated");
-        assertThat(third.getReady()).isEqualTo("0/3");
-    }
-
-    /** The status with readings kept from earlier calls, checked equal to one read afresh. */
-    private static ProcModuleStatus aggregateBoth(List<Node> desired, String hash, List<Pod> pods, AgentReadings kept) {
-        StatusInput.Resource resource = new StatusInput.Resource(1, null, "hello_world", "hello_proc");
-        StatusInput.Unloads none = new StatusInput.Unloads(List.of(), List.of());
-        ProcModuleStatus withKept = StatusAggregator.aggregate(
-                new StatusInput(Mode.APPLYING, resource, new StatusInput.Agents(desired, hash, pods, kept), none, T0));
-        ProcModuleStatus fresh = StatusAggregator.aggregate(
-                new StatusInput(Mode.APPLYING, resource, new StatusInput.Agents(desired, hash, pods), none, T0));
-        assertThat(StatusAggregator.same(withKept, fresh))
-                .as("kept readings give what fresh ones give")
-                .isTrue();
-        return withKept;
     }
 
     @Test

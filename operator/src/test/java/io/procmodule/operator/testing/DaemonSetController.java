@@ -67,15 +67,14 @@ public final class DaemonSetController {
 
     private void sync(DaemonSet ds, List<Node> nodes, List<Pod> pods) {
         PodSpec template = ds.getSpec().getTemplate().getSpec();
-        List<String> selected = NodeSelection.desired(
+        List<String> selected = nodes.stream()
+                .filter(NodeSelection.selector(
                         Optional.ofNullable(template.getNodeSelector()).orElse(Map.of()),
                         Optional.ofNullable(template.getTolerations()).orElse(List.of()),
                         n -> pods.stream()
                                 .anyMatch(p -> n.getMetadata()
                                         .getName()
-                                        .equals(p.getSpec().getNodeName())),
-                        nodes.stream())
-                .stream()
+                                        .equals(p.getSpec().getNodeName()))))
                 .map(n -> n.getMetadata().getName())
                 .toList();
         Map<String, Pod> byNode = pods.stream()
