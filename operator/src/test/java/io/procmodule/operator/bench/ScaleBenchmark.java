@@ -566,7 +566,7 @@ public final class ScaleBenchmark {
         }
         System.out.println(
                 "    store list = NodeCache store values() (pruned Nodes stored as they are, as a NodeView reads them"
-                        + " does); selection = NodeSelection.selector over every node; aggregate = the status"
+                        + " afresh); selection = NodeSelection.selector over every node; aggregate = the status"
                         + " from lists, every pod read; reconcile = decide and aggregate as the reconciler"
                         + " does: fresh = every node and pod read again (each reconcile before NodeView), kept ="
                         + " the resource's NodeView kept, with one agent pod or one node replaced since the last;"
