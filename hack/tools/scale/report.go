@@ -98,6 +98,9 @@ func ms(v float64) string {
 	if math.IsInf(v, 1) {
 		return ">max"
 	}
+	if v < 0.01 {
+		return fmt.Sprintf("%.2f", v*1000)
+	}
 	return fmt.Sprintf("%.1f", v*1000)
 }
 

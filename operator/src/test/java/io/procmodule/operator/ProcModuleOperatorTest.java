@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.procmodule.operator.reconciler.ProcModuleReconciler;
 import io.procmodule.operator.testing.RunningOperator;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +17,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
@@ -62,6 +66,25 @@ class ProcModuleOperatorTest {
                         OperatorConfig.fromEnv(Map.of("LEADER_ELECTION", "true")),
                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))
                 .hasMessageContaining("POD_NAME");
+    }
+
+    @Test
+    void computeTimersResolveReconcilesUnderAMillisecond() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(ProcModuleOperator.RECONCILE_HISTOGRAM);
+        Timer.builder(ProcModuleReconciler.COMPUTE_TIMER).register(registry).record(Duration.ofNanos(50_000));
+
+        Pattern bucket = Pattern.compile("procmodule_reconcile_compute_seconds_bucket\\{le=\"([^\"]+)\"} (\\S+)");
+        Matcher m = bucket.matcher(registry.scrape());
+        double smallestHolding = Double.POSITIVE_INFINITY;
+        while (m.find()) {
+            if (Double.parseDouble(m.group(2)) >= 1 && !m.group(1).equals("+Inf")) {
+                smallestHolding = Math.min(smallestHolding, Double.parseDouble(m.group(1)));
+            }
+        }
+        assertThat(smallestHolding)
+                .as("the first bucket that counts a 50 us reconcile")
+                .isBetween(50e-6, 100e-6);
     }
 
     @Test
