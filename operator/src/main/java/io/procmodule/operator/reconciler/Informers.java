@@ -17,6 +17,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -45,16 +48,21 @@ final class Informers {
             EventSourceContext<ProcModule> context, String namespace, NodeViews views) {
         InformerEventSource<Pod, ProcModule> pods =
                 managed(Pod.class, PODS, namespace, PodCache.store(views::podChanged), context);
-        pods.addIndexers(Map.of(
-                BY_INSTANCE_AND_COMPONENT,
-                Informers::instanceAndComponent,
-                BY_INSTANCE_COMPONENT_AND_NODE,
-                Informers::instanceComponentAndNode));
+        pods.addIndexers(podIndexers());
         return List.of(
                 // DaemonSets are few and compared whole; pods are one per node and resource, kept pruned.
                 managed(DaemonSet.class, DAEMONSETS, namespace, null, context),
                 pods,
                 NodeEventSource.create(context, views));
+    }
+
+    /** The pod informer's indexes: a resource's pods by component, and on one node. */
+    static Map<String, Function<Pod, List<String>>> podIndexers() {
+        return Map.of(
+                BY_INSTANCE_AND_COMPONENT,
+                Informers::instanceAndComponent,
+                BY_INSTANCE_COMPONENT_AND_NODE,
+                Informers::instanceComponentAndNode);
     }
 
     /**
@@ -106,22 +114,34 @@ final class Informers {
     /** {@code pm}'s view reads the informer caches: nodes, and its agent pods node by node. */
     static NodeView.Source viewSource(Context<ProcModule> ctx, ProcModule pm) {
         InformerEventSource<Node, ProcModule> nodes = nodes(ctx);
-        InformerEventSource<Pod, ProcModule> pods = pods(ctx);
-        String agents = indexKey(pm.getMetadata().getName(), AgentLabels.COMPONENT_AGENT) + "/";
+        return viewSource(
+                nodes::list,
+                name -> nodes.get(new ResourceID(name)).orElse(null),
+                pods(ctx)::byIndex,
+                pm.getMetadata().getName());
+    }
+
+    /** The same over any node store and pod index (the scale benchmark builds them without a server). */
+    static NodeView.Source viewSource(
+            Supplier<Stream<Node>> every,
+            Function<String, Node> byName,
+            BiFunction<String, String, List<Pod>> podIndex,
+            String resource) {
+        String agents = indexKey(resource, AgentLabels.COMPONENT_AGENT) + "/";
         return new NodeView.Source() {
             @Override
             public Stream<Node> nodes() {
-                return nodes.list();
+                return every.get();
             }
 
             @Override
             public Node node(String name) {
-                return nodes.get(new ResourceID(name)).orElse(null);
+                return byName.apply(name);
             }
 
             @Override
             public Collection<Pod> agentPods(String node) {
-                return pods.byIndex(BY_INSTANCE_COMPONENT_AND_NODE, agents + node);
+                return podIndex.apply(BY_INSTANCE_COMPONENT_AND_NODE, agents + node);
             }
         };
     }

@@ -1,5 +1,8 @@
 package io.procmodule.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,7 +17,8 @@ import java.util.function.Consumer;
  * What the operator keeps of its agent and unload pods: at 5,000 nodes and 20 resources the informer
  * holds 100,000 of them, and a full Pod (three containers' specs, env, volumes, security contexts)
  * is many times what the status is read from. Kept: identity, labels, the config-hash annotation,
- * owner, creation and deletion times, the node, and the phase and container states.
+ * creation and deletion times, the node, and the phase and container states (no owner: pods are
+ * tied to their resource by label).
  */
 final class PodCache {
     private PodCache() {}
@@ -36,7 +40,6 @@ final class PodCache {
                 .withResourceVersion(meta.getResourceVersion())
                 .withLabels(meta.getLabels())
                 .withAnnotations(hash == null ? null : Map.of(AgentLabels.CONFIG_HASH, hash))
-                .withOwnerReferences(meta.getOwnerReferences())
                 .withCreationTimestamp(meta.getCreationTimestamp())
                 .withDeletionTimestamp(meta.getDeletionTimestamp())
                 .endMetadata()
@@ -53,6 +56,32 @@ final class PodCache {
         return b.build();
     }
 
+    /** Running or not; why it waits; how it ended. No container ids or times. */
+    private static ContainerState state(ContainerState state) {
+        if (state == null) {
+            return null;
+        }
+        ContainerStateBuilder b = new ContainerStateBuilder();
+        if (state.getRunning() != null) {
+            b.withNewRunning().endRunning();
+        }
+        if (state.getWaiting() != null) {
+            b.withNewWaiting()
+                    .withReason(state.getWaiting().getReason())
+                    .withMessage(state.getWaiting().getMessage())
+                    .endWaiting();
+        }
+        ContainerStateTerminated t = state.getTerminated();
+        if (t != null) {
+            b.withNewTerminated()
+                    .withExitCode(t.getExitCode())
+                    .withReason(t.getReason())
+                    .withMessage(t.getMessage())
+                    .endTerminated();
+        }
+        return b.build();
+    }
+
     /** Name, readiness and states (with exit codes, reasons and termination messages); no images or ids. */
     private static List<ContainerStatus> containers(List<ContainerStatus> statuses) {
         return statuses == null
@@ -62,8 +91,8 @@ final class PodCache {
                                 .withName(s.getName())
                                 .withReady(s.getReady())
                                 .withRestartCount(s.getRestartCount())
-                                .withState(s.getState())
-                                .withLastState(s.getLastState())
+                                .withState(state(s.getState()))
+                                .withLastState(state(s.getLastState()))
                                 .build())
                         .toList();
     }

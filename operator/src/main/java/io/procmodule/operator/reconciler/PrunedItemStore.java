@@ -10,7 +10,7 @@ import java.util.function.UnaryOperator;
  * An informer store that keeps a pruned copy of each object: only the fields decisions read. Unlike
  * fabric8's ReducedStateItemStore, which rebuilds an object from stored values on every read, the
  * pruned objects are built once per watch event and read as they are, so a reconcile listing
- * thousands of them allocates nothing per object. Not full state: an update's "old" object is the
+ * thousands of them allocates nothing per object, and made compact ({@link Compact}). Not full state: an update's "old" object is the
  * pruned one, so update filters must compare only kept fields. Each stored or removed object is
  * also handed to a listener, on the informer's thread, after the store holds the change: what
  * changed is then known without comparing every object on the next read ({@link NodeViews}).
@@ -27,7 +27,7 @@ final class PrunedItemStore<T extends HasMetadata> extends BasicItemStore<T> {
 
     @Override
     public T put(String key, T obj) {
-        T pruned = prune.apply(obj);
+        T pruned = Compact.of(prune.apply(obj));
         T old = super.put(key, pruned);
         changed.accept(pruned);
         return old;

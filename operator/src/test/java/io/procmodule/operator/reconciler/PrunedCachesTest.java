@@ -91,4 +91,47 @@ class PrunedCachesTest {
                 .build();
         assertThat(PodReadings.agent(PodCache.prune(verified), "h1")).isEqualTo(PodReadings.agent(verified, "h1"));
     }
+
+    @Test
+    void storedPodsShareTheirRepeatedPartsAndReadTheSame() {
+        ItemStore<Pod> store = PodCache.store(pod -> {});
+        for (String node : List.of("n1", "n2")) {
+            Pod full = new PodBuilder()
+                    .withNewMetadata()
+                    .withName("procmodule-hello-" + node)
+                    // As from the wire: every event brings its own copy of every string.
+                    .withNamespace(new String("procmodule-system".toCharArray()))
+                    .withLabels(Map.of(AgentLabels.INSTANCE, new String("hello".toCharArray())))
+                    .withAnnotations(Map.of(AgentLabels.CONFIG_HASH, "h1"))
+                    .endMetadata()
+                    .withNewSpec()
+                    .withNodeName(node)
+                    .endSpec()
+                    .withStatus(PodStatuses.agentBuildFailed("HeadersMissing", "no headers for 6.1"))
+                    .build();
+            full.getStatus()
+                    .getInitContainerStatuses()
+                    .get(0)
+                    .getLastState()
+                    .getTerminated()
+                    .setContainerID(node);
+            store.put(store.getKey(full), full);
+            assertThat(PodReadings.agent(store.get(store.getKey(full)), "h1")).isEqualTo(PodReadings.agent(full, "h1"));
+        }
+        Pod a = store.get("procmodule-system/procmodule-hello-n1");
+        Pod b = store.get("procmodule-system/procmodule-hello-n2");
+        assertThat(a.getMetadata().getNamespace()).isSameAs(b.getMetadata().getNamespace());
+        assertThat(a.getMetadata().getLabels().get(AgentLabels.INSTANCE))
+                .isSameAs(b.getMetadata().getLabels().get(AgentLabels.INSTANCE));
+        assertThat(a.getMetadata().getFinalizers()).as("no list of its own").isSameAs(List.of());
+        assertThat(a.getAdditionalProperties()).isSameAs(Map.of());
+        assertThat(a.getStatus()
+                        .getInitContainerStatuses()
+                        .get(0)
+                        .getLastState()
+                        .getTerminated())
+                .as("how the build ended, without ids or times")
+                .satisfies(t -> assertThat(t.getContainerID()).isNull())
+                .satisfies(t -> assertThat(t.getExitCode()).isEqualTo(1));
+    }
 }

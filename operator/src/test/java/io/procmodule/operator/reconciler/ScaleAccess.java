@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.fabric8.kubernetes.client.informers.impl.cache.CacheImpl;
 import io.procmodule.operator.OperatorConfig;
 import io.procmodule.operator.agent.AgentConfig;
 import io.procmodule.operator.agent.AgentLabels;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** Opens the package-private reconciler pieces to the scale benchmark (bench.ScaleBenchmark). Not a test. */
@@ -31,6 +33,43 @@ public final class ScaleAccess {
     /** The store the operator's node informer uses. */
     public static ItemStore<Node> nodeStore() {
         return NodeCache.store(node -> {});
+    }
+
+    /**
+     * What the operator holds for {@code resources} resources over {@code nodes}: the node informer's
+     * cache, the pod informer's cache (pruned agent pods, one per node and resource, with the
+     * operator's indexes) and each resource's NodeView after its first reconcile. The nodes and pods
+     * come from the suppliers one at a time, as an informer receives them.
+     */
+    public static Object operatorState(List<Supplier<Node>> nodes, int resources, AgentPods agentPods) {
+        NodeViews views = new NodeViews();
+        CacheImpl<Node> nodeCache = new CacheImpl<>();
+        nodeCache.setItemStore(NodeCache.store(views::nodeChanged));
+        nodes.forEach(node -> nodeCache.put(node.get()));
+        CacheImpl<Pod> podCache = new CacheImpl<>();
+        podCache.setItemStore(PodCache.store(views::podChanged));
+        podCache.addIndexers(Informers.podIndexers());
+        for (int r = 0; r < resources; r++) {
+            String resource = "scale-" + r;
+            ProcModule pm = new ProcModule();
+            pm.setMetadata(new ObjectMetaBuilder().withName(resource).build());
+            pm.getSpec().setEntryName("hello_" + r);
+            String hash = AgentConfig.of(pm, CONFIG.agentImage()).hash();
+            for (Node node : nodeCache.list()) {
+                podCache.put(agentPods.of(resource, node.getMetadata().getName(), hash));
+            }
+            views.of(
+                            resource,
+                            n -> new NodeView(Informers.viewSource(
+                                    () -> nodeCache.list().stream(), nodeCache::getByKey, podCache::byIndex, resource)))
+                    .refresh(pm, hash, null);
+        }
+        return List.of(nodeCache, podCache, views);
+    }
+
+    /** A full agent pod, as the API server sends it. */
+    public interface AgentPods {
+        Pod of(String resource, String node, String configHash);
     }
 
     /**
