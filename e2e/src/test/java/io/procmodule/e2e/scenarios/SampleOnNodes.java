@@ -1,13 +1,17 @@
 package io.procmodule.e2e.scenarios;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.procmodule.e2e.cluster.ApiServerCluster;
 import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.ModuleName;
+import io.procmodule.operator.api.NodeState;
 import io.procmodule.operator.api.NodeStatus;
 import io.procmodule.operator.api.ProcModule;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
@@ -15,7 +19,7 @@ import org.awaitility.Awaitility;
 /**
  * The sample on the three QEMU nodes both node suites run (node-a on 6.1, node-b on 6.12, node-c on 6.1
  * without kernel headers): its status per node, its agent pods, and what its module leaves in a node's
- * kernel.
+ * kernel; and the scenarios both suites run on them once node-c has joined.
  */
 public final class SampleOnNodes {
     public static final String NODE_A = "node-a";
@@ -24,6 +28,12 @@ public final class SampleOnNodes {
 
     private final ApiServerCluster cluster;
     private final Duration podPoll;
+
+    /** How a suite's cluster power-cycles a node into a kernel: each kind of node is rebooted its own way. */
+    @FunctionalInterface
+    public interface Reboot {
+        void reboot(String node, String kernel) throws InterruptedException;
+    }
 
     /** {@code podPoll}: how often {@link #awaitPod} lists the pods, which the suites tune to their kubelet. */
     public SampleOnNodes(ApiServerCluster cluster, Duration podPoll) {
@@ -115,5 +125,65 @@ public final class SampleOnNodes {
                 "-c",
                 "cd /sys/module/" + ModuleName.forEntry(Sample.ENTRY)
                         + " && cat initstate refcnt sections/.text sections/.data");
+    }
+
+    /** A new agent pod on node-a finds its build in the cache and adopts the loaded module. */
+    public void deletedAgentPodHitsTheCacheAndDoesNotReload() {
+        long loadsBefore = moduleLoads(NODE_A);
+        String sysfsBefore = moduleSysfs(NODE_A);
+        Pod old = agentPod(NODE_A).orElseThrow();
+
+        cluster.client().resource(old).delete();
+        Pod restarted = awaitPod(
+                NODE_A,
+                p -> !p.getMetadata().getUid().equals(old.getMetadata().getUid()) && containerReady(p, "monitor"),
+                "a new, ready agent pod on node-a");
+
+        assertThat(terminationMessage(restarted, "build")).startsWith("CacheHit\n");
+        assertThat(terminationMessage(restarted, "load")).startsWith("Adopted\n");
+        assertThat(moduleLoads(NODE_A))
+                .as("module loads in node-a's kernel log")
+                .isEqualTo(loadsBefore);
+        assertThat(moduleSysfs(NODE_A)).as("/sys/module/hello_proc on node-a").isEqualTo(sysfsBefore);
+    }
+
+    /**
+     * node-a moves to {@code newKernel}: the agent rebuilds for it and the status shows the new release
+     * (node-c still failed: 2/3).
+     */
+    public void nodeRebootedIntoAnotherKernelIsRebuiltAndVerified(String newKernel, Reboot reboot)
+            throws InterruptedException {
+        reboot.reboot(NODE_A, newKernel);
+        assertThat(cluster.unameR(NODE_A)).isEqualTo(newKernel);
+
+        Pod pod = awaitPod(
+                NODE_A,
+                p -> containerReady(p, "monitor")
+                        && terminationMessage(p, "build").contains(newKernel),
+                "node-a's agent ready after building for " + newKernel);
+        assertThat(terminationMessage(pod, "build")).startsWith("Built\n");
+        ProcModule pm = cluster.await(
+                Sample.NAME,
+                p -> nodeStatus(p, NODE_A).getState() == NodeState.Verified
+                        && newKernel.equals(nodeStatus(p, NODE_A).getKernelRelease()),
+                "node-a Verified on " + newKernel,
+                cluster.rolloutTimeout());
+        assertThat(pm.getStatus().getReady()).isEqualTo("2/3");
+        assertThat(cluster.readProcEntry(NODE_A, Sample.ENTRY))
+                .contains(pm.getSpec().getMessage() + "\n");
+    }
+
+    /** Deletion unloads from every node that had the module, then the finalizer lets the object go. */
+    public void deletionUnloadsEverywhereThenReleasesTheResource() {
+        cluster.delete(Sample.NAME);
+        cluster.awaitDeleted(Sample.NAME, cluster.rolloutTimeout());
+        for (String node : List.of(NODE_A, NODE_B, NODE_C)) {
+            assertThat(cluster.readProcEntry(node, Sample.ENTRY))
+                    .as("/proc/%s on %s", Sample.ENTRY, node)
+                    .isEmpty();
+            assertThat(cluster.moduleLoaded(node, ModuleName.forEntry(Sample.ENTRY)))
+                    .as("module on %s", node)
+                    .isFalse();
+        }
     }
 }

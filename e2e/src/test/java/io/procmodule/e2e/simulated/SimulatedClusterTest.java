@@ -4,21 +4,17 @@ import static io.procmodule.e2e.scenarios.Sample.ENTRY;
 import static io.procmodule.e2e.scenarios.SampleOnNodes.NODE_A;
 import static io.procmodule.e2e.scenarios.SampleOnNodes.NODE_B;
 import static io.procmodule.e2e.scenarios.SampleOnNodes.NODE_C;
-import static io.procmodule.e2e.scenarios.SampleOnNodes.containerReady;
 import static io.procmodule.e2e.scenarios.SampleOnNodes.nodeStatus;
 import static io.procmodule.e2e.scenarios.SampleOnNodes.settled;
-import static io.procmodule.e2e.scenarios.SampleOnNodes.terminationMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.procmodule.e2e.RepoFiles;
 import io.procmodule.e2e.cluster.Cluster;
 import io.procmodule.e2e.scenarios.ClusterScenarios;
 import io.procmodule.e2e.scenarios.Sample;
 import io.procmodule.e2e.scenarios.SampleOnNodes;
-import io.procmodule.operator.api.ModuleName;
 import io.procmodule.operator.api.NodeState;
 import io.procmodule.operator.api.NodeStatus;
 import io.procmodule.operator.api.Phase;
@@ -164,28 +160,11 @@ class SimulatedClusterTest extends ClusterScenarios {
         }
     }
 
-    /** A new agent pod on node-a finds its build in the cache and adopts the loaded module. */
+    /** A new agent pod on node-a hits the cache, and node-a's status says the module was adopted. */
     @Test
     @Order(12)
     void restartedPodHitsTheCacheAndDoesNotReload() {
-        long loadsBefore = sample.moduleLoads(NODE_A);
-        String sysfsBefore = sample.moduleSysfs(NODE_A);
-        Pod old = sample.agentPod(NODE_A).orElseThrow();
-
-        cluster.client().resource(old).delete();
-        Pod restarted = sample.awaitPod(
-                NODE_A,
-                p -> !p.getMetadata().getUid().equals(old.getMetadata().getUid()) && containerReady(p, "monitor"),
-                "a new, ready agent pod on node-a");
-
-        assertThat(terminationMessage(restarted, "build")).startsWith("CacheHit\n");
-        assertThat(terminationMessage(restarted, "load")).startsWith("Adopted\n");
-        assertThat(sample.moduleLoads(NODE_A))
-                .as("module loads in node-a's kernel log")
-                .isEqualTo(loadsBefore);
-        assertThat(sample.moduleSysfs(NODE_A))
-                .as("/sys/module/hello_proc on node-a")
-                .isEqualTo(sysfsBefore);
+        sample.deletedAgentPodHitsTheCacheAndDoesNotReload();
         ProcModule pm = cluster.await(
                 Sample.NAME,
                 p -> nodeStatus(p, NODE_A).getState() == NodeState.Verified,
@@ -194,43 +173,15 @@ class SimulatedClusterTest extends ClusterScenarios {
         assertThat(nodeStatus(pm, NODE_A).getReason()).isEqualTo("Adopted");
     }
 
-    /** node-a moves to the 6.12 kernel: the agent rebuilds for it and the status shows the new release. */
     @Test
     @Order(13)
     void nodeRebootedIntoAnotherKernelIsRebuiltAndVerified() throws InterruptedException {
-        String newKernel = kernels.debian612();
-        cluster.reboot(NODE_A, newKernel);
-        assertThat(cluster.unameR(NODE_A)).isEqualTo(newKernel);
-
-        Pod pod = sample.awaitPod(
-                NODE_A,
-                p -> containerReady(p, "monitor")
-                        && terminationMessage(p, "build").contains(newKernel),
-                "node-a's agent ready after building for " + newKernel);
-        assertThat(terminationMessage(pod, "build")).startsWith("Built\n");
-        ProcModule pm = cluster.await(
-                Sample.NAME,
-                p -> nodeStatus(p, NODE_A).getState() == NodeState.Verified
-                        && newKernel.equals(nodeStatus(p, NODE_A).getKernelRelease()),
-                "node-a Verified on " + newKernel,
-                cluster.rolloutTimeout());
-        assertThat(pm.getStatus().getReady()).isEqualTo("2/3");
-        assertThat(cluster.readProcEntry(NODE_A, ENTRY)).contains(pm.getSpec().getMessage() + "\n");
+        sample.nodeRebootedIntoAnotherKernelIsRebuiltAndVerified(kernels.debian612(), cluster::reboot);
     }
 
-    /** Deletion unloads from both nodes that had the module, then the finalizer lets the object go. */
     @Test
     @Order(14)
     void deletionUnloadsEverywhereThenReleasesTheResource() {
-        cluster.delete(Sample.NAME);
-        cluster.awaitDeleted(Sample.NAME, cluster.rolloutTimeout());
-        for (String node : List.of(NODE_A, NODE_B, NODE_C)) {
-            assertThat(cluster.readProcEntry(node, ENTRY))
-                    .as("/proc/hello_world on %s", node)
-                    .isEmpty();
-            assertThat(cluster.moduleLoaded(node, ModuleName.forEntry(ENTRY)))
-                    .as("module on %s", node)
-                    .isFalse();
-        }
+        sample.deletionUnloadsEverywhereThenReleasesTheResource();
     }
 }
