@@ -120,7 +120,7 @@ public final class ScaleBenchmark {
                     human(median),
                     (double) median / ((long) n * resources));
         }
-        System.out.println("    the JVM, its libraries and JOSDK come on top (70 MiB live in all at 5,000 x 1"
+        System.out.println("    the JVM, its libraries and JOSDK come on top (44 MiB live in all at 5,000 x 1"
                 + " on the real control plane, README \"Scale\")");
     }
 
