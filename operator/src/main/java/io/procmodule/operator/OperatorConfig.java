@@ -6,6 +6,8 @@ import java.util.Map;
 /**
  * The operator's configuration, read from the environment (README: "Operator configuration").
  *
+ * @param leaseDuration how long the leader's lease lasts without renewal; it must renew within two
+ *     thirds of it and retries every 2/15 of it (Kubernetes' 15 s / 10 s / 2 s by default), or exits
  * @param recheckInterval how often waiting states (unloads, conflicts) are looked at again without an event
  */
 public record OperatorConfig(
@@ -16,12 +18,14 @@ public record OperatorConfig(
         String podNamespace,
         int httpPort,
         Duration unloadTimeout,
+        Duration leaseDuration,
         Duration recheckInterval) {
 
     public static final String DEFAULT_NAMESPACE = "procmodule-system";
     public static final String DEFAULT_AGENT_IMAGE = "localhost/procmodule/agent:0.1.0";
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final Duration DEFAULT_UNLOAD_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
     public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(10);
 
     public static OperatorConfig fromEnv(Map<String, String> env) {
@@ -38,7 +42,26 @@ public record OperatorConfig(
                 env.getOrDefault("POD_NAMESPACE", namespace),
                 Integer.parseInt(env.getOrDefault("HTTP_PORT", String.valueOf(DEFAULT_HTTP_PORT))),
                 Duration.parse(env.getOrDefault("UNLOAD_TIMEOUT", DEFAULT_UNLOAD_TIMEOUT.toString())),
+                leaseDuration(env.getOrDefault("LEASE_DURATION", DEFAULT_LEASE_DURATION.toString())),
                 DEFAULT_RECHECK_INTERVAL);
+    }
+
+    private static Duration leaseDuration(String text) {
+        Duration d = Duration.parse(text);
+        if (d.compareTo(Duration.ofSeconds(15)) < 0) {
+            throw new IllegalArgumentException("LEASE_DURATION must be at least PT15S, not " + text);
+        }
+        return d;
+    }
+
+    /** Within this the leader must renew its lease, or it exits. */
+    public Duration renewDeadline() {
+        return leaseDuration.multipliedBy(2).dividedBy(3);
+    }
+
+    /** How often a renewal, or a candidate's attempt, is tried. */
+    public Duration leaseRetryPeriod() {
+        return leaseDuration.multipliedBy(2).dividedBy(15);
     }
 
     /** Defaults everywhere; tests adjust with the with-methods. */
@@ -48,16 +71,40 @@ public record OperatorConfig(
 
     public OperatorConfig withUnloadTimeout(Duration timeout) {
         return new OperatorConfig(
-                namespace, agentImage, leaderElection, podName, podNamespace, httpPort, timeout, recheckInterval);
+                namespace,
+                agentImage,
+                leaderElection,
+                podName,
+                podNamespace,
+                httpPort,
+                timeout,
+                leaseDuration,
+                recheckInterval);
     }
 
     public OperatorConfig withRecheckInterval(Duration interval) {
         return new OperatorConfig(
-                namespace, agentImage, leaderElection, podName, podNamespace, httpPort, unloadTimeout, interval);
+                namespace,
+                agentImage,
+                leaderElection,
+                podName,
+                podNamespace,
+                httpPort,
+                unloadTimeout,
+                leaseDuration,
+                interval);
     }
 
     public OperatorConfig withNamespace(String ns) {
         return new OperatorConfig(
-                ns, agentImage, leaderElection, podName, podNamespace, httpPort, unloadTimeout, recheckInterval);
+                ns,
+                agentImage,
+                leaderElection,
+                podName,
+                podNamespace,
+                httpPort,
+                unloadTimeout,
+                leaseDuration,
+                recheckInterval);
     }
 }

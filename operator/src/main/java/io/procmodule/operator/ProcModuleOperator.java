@@ -103,6 +103,9 @@ public final class ProcModuleOperator {
                         LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
                                 .withLeaseNamespace(config.podNamespace())
                                 .withIdentity(config.podName())
+                                .withLeaseDuration(config.leaseDuration())
+                                .withRenewDeadline(config.renewDeadline())
+                                .withRetryPeriod(config.leaseRetryPeriod())
                                 .withLeaderCallbacks(LeadershipLoss.exitUnlessShuttingDown())
                                 .withExitOnStopLeading(false)
                                 .build());

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,7 +49,9 @@ class ProcModuleOperatorTest {
                 "HTTP_PORT",
                 "9090",
                 "UNLOAD_TIMEOUT",
-                "PT30S"));
+                "PT30S",
+                "LEASE_DURATION",
+                "PT60S"));
         assertThat(set)
                 .isEqualTo(new OperatorConfig(
                         "ops",
@@ -58,7 +61,15 @@ class ProcModuleOperatorTest {
                         "ops",
                         9090,
                         Duration.ofSeconds(30),
+                        Duration.ofSeconds(60),
                         OperatorConfig.DEFAULT_RECHECK_INTERVAL));
+        assertThat(List.of(set.renewDeadline(), set.leaseRetryPeriod()))
+                .containsExactly(Duration.ofSeconds(40), Duration.ofSeconds(8));
+        assertThat(List.of(defaults.leaseDuration(), defaults.renewDeadline(), defaults.leaseRetryPeriod()))
+                .as("Kubernetes' own")
+                .containsExactly(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+        assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("LEASE_DURATION", "PT5S")))
+                .hasMessageContaining("LEASE_DURATION");
         assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("LEADER_ELECTION", "yes")))
                 .hasMessageContaining("LEADER_ELECTION");
         assertThatThrownBy(() -> ProcModuleOperator.create(
