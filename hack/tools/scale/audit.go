@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -79,7 +81,27 @@ func (e auditEvent) who(namespace string) string {
 	return "other"
 }
 
+// readAudit reads the audit log with the backups kube-apiserver rotated out of it (at 100 MB by
+// default: a 1,000 x 20 rollout writes more), oldest first.
 func readAudit(path, namespace string) ([]auditEvent, error) {
+	ext := filepath.Ext(path)
+	rotated, err := filepath.Glob(strings.TrimSuffix(path, ext) + "-*" + ext)
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(rotated) // the backups' names carry their rotation time
+	var out []auditEvent
+	for _, file := range append(rotated, path) {
+		events, err := readAuditFile(file)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, events...)
+	}
+	return out, nil
+}
+
+func readAuditFile(path string) ([]auditEvent, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
