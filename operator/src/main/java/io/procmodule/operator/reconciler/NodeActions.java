@@ -61,6 +61,11 @@ class NodeActions {
         for (String node : plan.createUnloadPodOn()) {
             isolated(failures, () -> {
                 Pod pod = DesiredUnloadPod.render(pm, config.namespace(), agent, node);
+                // Created by an earlier reconcile and not in the informer's index yet: the plan could
+                // not see it, the event source's cache of recent creations does.
+                if (pods.get(ResourceID.fromResource(pod)).isPresent()) {
+                    return;
+                }
                 try {
                     Pod created = client.pods()
                             .inNamespace(config.namespace())
