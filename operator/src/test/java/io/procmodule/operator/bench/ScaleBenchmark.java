@@ -21,6 +21,7 @@ import io.procmodule.operator.status.StatusAggregator;
 import io.procmodule.operator.status.StatusInput;
 import io.procmodule.operator.testing.PodStatuses;
 import io.procmodule.operator.testing.TestNodes;
+import io.procmodule.operator.testing.TestPods;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -334,19 +335,11 @@ public final class ScaleBenchmark {
         return agentPod(node, status, HASH);
     }
 
-    /** Same shape as the agent pods in StatusAggregatorTest (that helper is package-private there). */
     private static Pod agentPod(String node, PodStatus status, String hash) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withName("procmodule-hello-world-" + node.hashCode())
-                .withNamespace("procmodule-system")
+        return TestPods.agent("procmodule-hello-world-" + node.hashCode(), node, hash, status)
+                .editMetadata()
                 .withLabels(Map.of(AgentLabels.COMPONENT, AgentLabels.COMPONENT_AGENT))
-                .withAnnotations(Map.of(AgentLabels.CONFIG_HASH, hash))
                 .endMetadata()
-                .withNewSpec()
-                .withNodeName(node)
-                .endSpec()
-                .withStatus(status)
                 .build();
     }
 

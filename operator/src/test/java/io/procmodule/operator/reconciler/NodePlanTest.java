@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.procmodule.operator.status.Mode;
 import io.procmodule.operator.testing.PodStatuses;
+import io.procmodule.operator.testing.TestPods;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -31,16 +31,10 @@ class NodePlanTest {
     }
 
     static Pod pod(String node, PodStatus status, Instant created) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withName("p-" + node)
-                .withNamespace("ns")
+        return TestPods.onNode("p-" + node, node, status)
+                .editMetadata()
                 .withCreationTimestamp(created.toString())
                 .endMetadata()
-                .withNewSpec()
-                .withNodeName(node)
-                .endSpec()
-                .withStatus(status)
                 .build();
     }
 

@@ -20,6 +20,7 @@ import io.procmodule.operator.status.NodeBoard;
 import io.procmodule.operator.status.StatusAggregator;
 import io.procmodule.operator.status.StatusInput;
 import io.procmodule.operator.testing.PodStatuses;
+import io.procmodule.operator.testing.TestPods;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -93,18 +94,11 @@ class NodeViewTest {
     }
 
     static Pod agent(String node, String name, String hash, PodStatus status, String created, boolean deleting) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace("ns")
+        return TestPods.agent(name, node, hash, status)
+                .editMetadata()
                 .withCreationTimestamp(created)
                 .withDeletionTimestamp(deleting ? created : null)
-                .withAnnotations(Map.of(AgentLabels.CONFIG_HASH, hash))
                 .endMetadata()
-                .withNewSpec()
-                .withNodeName(node)
-                .endSpec()
-                .withStatus(status)
                 .build();
     }
 

@@ -7,15 +7,14 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.NodeState;
 import io.procmodule.operator.api.NodeStatus;
 import io.procmodule.operator.api.Phase;
 import io.procmodule.operator.api.ProcModuleStatus;
 import io.procmodule.operator.testing.PodStatuses;
+import io.procmodule.operator.testing.TestPods;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,30 +29,11 @@ class StatusAggregatorTest {
     static final String HASH = "current";
 
     static Pod agent(String node, String hash, PodStatus status) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withName("agent-" + node)
-                .withNamespace("ns")
-                .withAnnotations(Map.of(AgentLabels.CONFIG_HASH, hash))
-                .endMetadata()
-                .withNewSpec()
-                .withNodeName(node)
-                .endSpec()
-                .withStatus(status)
-                .build();
+        return TestPods.agent("agent-" + node, node, hash, status).build();
     }
 
     static Pod unload(String node, PodStatus status) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withName("unload-" + node)
-                .withNamespace("ns")
-                .endMetadata()
-                .withNewSpec()
-                .withNodeName(node)
-                .endSpec()
-                .withStatus(status)
-                .build();
+        return TestPods.onNode("unload-" + node, node, status).build();
     }
 
     static StatusInput input(
