@@ -141,6 +141,7 @@ func runBench(ctx context.Context, o options, operatorCmd []string) error {
 		logf("jcmd GC.run: %v: %s", err, out)
 	}
 	metricsRollout := op.scrape()
+	terminated := terminatedWatchers(ctx, kubelets.client)
 	podWrites := kubelets.writes.Load()
 
 	logf("steady state for %s", o.steady)
@@ -168,6 +169,7 @@ func runBench(ctx context.Context, o options, operatorCmd []string) error {
 		audit: audit, events: events, gc: gc,
 		metricsRollout: metricsRollout.minus(metricsBefore), metricsSteady: metricsSteady.minus(metricsRollout),
 		cpuRollout: cpuRollout, cpuSteady: cpuSteady,
+		deliveries: kubelets.deliveries, terminatedWatchers: terminated,
 		podWrites: podWrites, leaseRenewals: agents.renewals.Load(), nodeErrors: agents.errors.String(), podErrors: kubelets.errors.String(),
 	}
 	for name, w := range wants {

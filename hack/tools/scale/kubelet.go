@@ -44,6 +44,7 @@ type kubelets struct {
 	nodes         map[string]simNode
 	timing        timings
 	started       sync.Map // pod UID -> struct{}
+	deliveries    *deliveries
 	writes        atomic.Int64
 	errors        counter
 }
@@ -64,6 +65,7 @@ func (k *kubelets) run(ctx context.Context) cache.SharedIndexInformer {
 		if _, ours := k.nodes[pod.Spec.NodeName]; !ours {
 			return
 		}
+		k.deliveries.saw(pod.Name, pod.ResourceVersion, time.Now())
 		if pod.DeletionTimestamp != nil {
 			// Containers stopped: the kubelet confirms the deletion.
 			go k.confirmDeletion(ctx, pod)
@@ -176,8 +178,15 @@ func (k *kubelets) write(ctx context.Context, sim *podSim, final bool) {
 		client = k.final
 	}
 	body := map[string]any{"status": sim.status}
-	err := asNode(client.CoreV1().RESTClient().Patch(types.MergePatchType).Namespace(sim.namespace).Resource("pods").
-		Name(sim.name).SubResource("status").Body(mustJSON(body)), sim.node.name).Do(ctx).Error()
+	result := asNode(client.CoreV1().RESTClient().Patch(types.MergePatchType).Namespace(sim.namespace).Resource("pods").
+		Name(sim.name).SubResource("status").Body(mustJSON(body)), sim.node.name).Do(ctx)
+	err := result.Error()
+	if err == nil && final {
+		var written corev1.Pod
+		if err = result.Into(&written); err == nil {
+			k.deliveries.wrote(sim.name, written.ResourceVersion, time.Now())
+		}
+	}
 	if apierrors.IsNotFound(err) {
 		err = nil
 	}

@@ -120,7 +120,7 @@ func startNodes(ctx context.Context, o options) (*nodeAgents, *kubelets, []simNo
 	for _, s := range fleet {
 		byName[s.name] = s
 	}
-	k := &kubelets{client: client, final: final, nodes: byName, timing: o.timing}
+	k := &kubelets{client: client, final: final, nodes: byName, timing: o.timing, deliveries: newDeliveries()}
 	k.run(ctx)
 	return agents, k, fleet, nil
 }
