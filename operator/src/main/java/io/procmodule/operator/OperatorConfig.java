@@ -43,13 +43,22 @@ public record OperatorConfig(
                 Integer.parseInt(env.getOrDefault("HTTP_PORT", String.valueOf(DEFAULT_HTTP_PORT))),
                 Duration.parse(env.getOrDefault("UNLOAD_TIMEOUT", DEFAULT_UNLOAD_TIMEOUT.toString())),
                 leaseDuration(env.getOrDefault("LEASE_DURATION", DEFAULT_LEASE_DURATION.toString())),
-                DEFAULT_RECHECK_INTERVAL);
+                positive(
+                        "RECHECK_INTERVAL", env.getOrDefault("RECHECK_INTERVAL", DEFAULT_RECHECK_INTERVAL.toString())));
     }
 
     private static Duration leaseDuration(String text) {
         Duration d = Duration.parse(text);
         if (d.compareTo(Duration.ofSeconds(15)) < 0) {
             throw new IllegalArgumentException("LEASE_DURATION must be at least PT15S, not " + text);
+        }
+        return d;
+    }
+
+    private static Duration positive(String name, String text) {
+        Duration d = Duration.parse(text);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, not " + text);
         }
         return d;
     }
@@ -64,47 +73,8 @@ public record OperatorConfig(
         return leaseDuration.multipliedBy(2).dividedBy(15);
     }
 
-    /** Defaults everywhere; tests adjust with the with-methods. */
+    /** Defaults everywhere; tests set what they need through {@link #fromEnv}. */
     public static OperatorConfig defaults() {
         return fromEnv(Map.of());
-    }
-
-    public OperatorConfig withUnloadTimeout(Duration timeout) {
-        return new OperatorConfig(
-                namespace,
-                agentImage,
-                leaderElection,
-                podName,
-                podNamespace,
-                httpPort,
-                timeout,
-                leaseDuration,
-                recheckInterval);
-    }
-
-    public OperatorConfig withRecheckInterval(Duration interval) {
-        return new OperatorConfig(
-                namespace,
-                agentImage,
-                leaderElection,
-                podName,
-                podNamespace,
-                httpPort,
-                unloadTimeout,
-                leaseDuration,
-                interval);
-    }
-
-    public OperatorConfig withNamespace(String ns) {
-        return new OperatorConfig(
-                ns,
-                agentImage,
-                leaderElection,
-                podName,
-                podNamespace,
-                httpPort,
-                unloadTimeout,
-                leaseDuration,
-                recheckInterval);
     }
 }

@@ -34,6 +34,7 @@ class ProcModuleOperatorTest {
         assertThat(defaults.leaderElection()).isFalse();
         assertThat(defaults.httpPort()).isEqualTo(8080);
         assertThat(defaults.unloadTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.recheckInterval()).isEqualTo(Duration.ofSeconds(10));
 
         OperatorConfig set = OperatorConfig.fromEnv(Map.of(
                 "OPERATOR_NAMESPACE",
@@ -51,7 +52,9 @@ class ProcModuleOperatorTest {
                 "UNLOAD_TIMEOUT",
                 "PT30S",
                 "LEASE_DURATION",
-                "PT60S"));
+                "PT60S",
+                "RECHECK_INTERVAL",
+                "PT2S"));
         assertThat(set)
                 .isEqualTo(new OperatorConfig(
                         "ops",
@@ -62,7 +65,7 @@ class ProcModuleOperatorTest {
                         9090,
                         Duration.ofSeconds(30),
                         Duration.ofSeconds(60),
-                        OperatorConfig.DEFAULT_RECHECK_INTERVAL));
+                        Duration.ofSeconds(2)));
         assertThat(List.of(set.renewDeadline(), set.leaseRetryPeriod()))
                 .containsExactly(Duration.ofSeconds(40), Duration.ofSeconds(8));
         assertThat(List.of(defaults.leaseDuration(), defaults.renewDeadline(), defaults.leaseRetryPeriod()))
@@ -72,6 +75,8 @@ class ProcModuleOperatorTest {
                 .hasMessageContaining("LEASE_DURATION");
         assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("LEADER_ELECTION", "yes")))
                 .hasMessageContaining("LEADER_ELECTION");
+        assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("RECHECK_INTERVAL", "PT0S")))
+                .hasMessageContaining("RECHECK_INTERVAL must be positive");
         assertThatThrownBy(() -> ProcModuleOperator.create(
                         client,
                         OperatorConfig.fromEnv(Map.of("LEADER_ELECTION", "true")),

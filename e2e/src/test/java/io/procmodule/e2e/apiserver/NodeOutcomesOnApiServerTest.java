@@ -77,11 +77,11 @@ class NodeOutcomesOnApiServerTest {
         operatorClient = controlPlane.clientFor(NAMESPACE, OperatorOnApiServerTest.SERVICE_ACCOUNT, "e2e-outcomes");
         Map<String, String> env = new HashMap<>(DeploymentEnv.operatorEnv());
         env.put("LEADER_ELECTION", "false");
+        env.put("RECHECK_INTERVAL", "PT1S");
+        env.put("UNLOAD_TIMEOUT", UNLOAD_TIMEOUT.toString());
         operator = ProcModuleOperator.create(
                 operatorClient,
-                OperatorConfig.fromEnv(env)
-                        .withRecheckInterval(Duration.ofSeconds(1))
-                        .withUnloadTimeout(UNLOAD_TIMEOUT),
+                OperatorConfig.fromEnv(env),
                 new SimpleMeterRegistry());
         operator.start();
     }

@@ -91,9 +91,10 @@ class OperatorOnApiServerTest {
         operatorClient = controlPlane.clientFor(NAMESPACE, SERVICE_ACCOUNT, "procmodule-operator-e2e");
         Map<String, String> env = new HashMap<>(DeploymentEnv.operatorEnv());
         env.put("LEADER_ELECTION", "false");
+        env.put("RECHECK_INTERVAL", "PT1S");
         operator = ProcModuleOperator.create(
                 operatorClient,
-                OperatorConfig.fromEnv(env).withRecheckInterval(Duration.ofSeconds(1)),
+                OperatorConfig.fromEnv(env),
                 metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         operator.start();
     }

@@ -72,12 +72,13 @@ class StatusWritesOnApiServerTest {
         }));
         Map<String, String> env = new HashMap<>(DeploymentEnv.operatorEnv());
         env.put("LEADER_ELECTION", "false");
+        env.put("RECHECK_INTERVAL", "PT1S");
         for (String replica : List.of("writes-operator-1", "writes-operator-2")) {
             KubernetesClient client = controlPlane.clientFor(
                     OperatorOnApiServerTest.NAMESPACE, OperatorOnApiServerTest.SERVICE_ACCOUNT, replica);
             Operator operator = ProcModuleOperator.create(
                     client,
-                    OperatorConfig.fromEnv(env).withRecheckInterval(Duration.ofSeconds(1)),
+                    OperatorConfig.fromEnv(env),
                     new SimpleMeterRegistry());
             operator.start();
             operatorClients.add(client);

@@ -151,7 +151,7 @@ class ApiFaultsTest {
         if (!call.duringDeletion) {
             inject(call, fault);
         }
-        startOperator(OperatorConfig.defaults().withNamespace(NS).withRecheckInterval(Duration.ofMillis(300)));
+        startOperator(OperatorConfig.fromEnv(Map.of("OPERATOR_NAMESPACE", NS, "RECHECK_INTERVAL", "PT0.3S")));
         client.resource(procModule()).create();
 
         placeAgents();
@@ -202,7 +202,7 @@ class ApiFaultsTest {
                 .withPath(Call.CREATE_DAEMONSET.path)
                 .andReturn(403, refusal(403, "daemonsets.apps is forbidden: exceeded quota"))
                 .always();
-        startOperator(OperatorConfig.defaults().withNamespace(NS));
+        startOperator(OperatorConfig.fromEnv(Map.of("OPERATOR_NAMESPACE", NS)));
         client.resource(procModule()).create();
 
         awaitStatus(st -> st.condition("Degraded")
@@ -223,7 +223,7 @@ class ApiFaultsTest {
 
     @Test
     void unloadPodsThatCannotBeCreatedAreAbandonedAfterTheTimeout() {
-        startOperator(OperatorConfig.defaults().withNamespace(NS).withUnloadTimeout(Duration.ofSeconds(2)));
+        startOperator(OperatorConfig.fromEnv(Map.of("OPERATOR_NAMESPACE", NS, "UNLOAD_TIMEOUT", "PT2S")));
         client.resource(procModule()).create();
         awaitLabels();
         server.expect()
@@ -249,7 +249,7 @@ class ApiFaultsTest {
 
     @Test
     void oneNodesRefusedCallDoesNotBlockAnothersConfirmation() {
-        startOperator(OperatorConfig.defaults().withNamespace(NS));
+        startOperator(OperatorConfig.fromEnv(Map.of("OPERATOR_NAMESPACE", NS)));
         client.resource(procModule()).create();
         awaitLabels();
         client.resources(ProcModule.class).withName("hello").delete();
