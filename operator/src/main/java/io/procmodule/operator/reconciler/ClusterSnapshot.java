@@ -19,10 +19,15 @@ import java.util.Map;
 public record ClusterSnapshot(NodeView nodes, List<Pod> unloadPods, Map<String, Instant> unloadNeededSince) {
 
     static ClusterSnapshot observe(
-            ProcModule pm, Context<ProcModule> ctx, NodeViews views, Map<String, Instant> unloadNeededSince) {
+            ProcModule pm,
+            Context<ProcModule> ctx,
+            NodeViews views,
+            PodCache pods,
+            Map<String, Instant> unloadNeededSince) {
+        String name = pm.getMetadata().getName();
         return new ClusterSnapshot(
-                views.of(pm.getMetadata().getName(), name -> new NodeView(Informers.viewSource(ctx, pm))),
-                Informers.podsOf(ctx, pm, AgentLabels.COMPONENT_UNLOAD),
+                views.of(name, n -> new NodeView(Informers.viewSource(ctx, pods, pm))),
+                pods.of(name, AgentLabels.COMPONENT_UNLOAD),
                 unloadNeededSince);
     }
 }

@@ -17,7 +17,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -34,35 +33,18 @@ final class Informers {
     static final long LIST_PAGE = 500;
 
     private static final String PODS = "pods";
-    /** The pod informer's index of pods by the ProcModule named in their instance label, and their component. */
-    private static final String BY_INSTANCE_AND_COMPONENT = "byInstanceAndComponent";
-    /** The same, for the pods on one node. */
-    private static final String BY_INSTANCE_COMPONENT_AND_NODE = "byInstanceComponentAndNode";
-
     private static final String DAEMONSETS = "daemonsets";
 
     private Informers() {}
 
-    /** {@code views} are told of every node and pod change. */
+    /** The pod informer stores into {@code pods}; {@code views} are told of every node change. */
     static List<EventSource<?, ProcModule>> create(
-            EventSourceContext<ProcModule> context, String namespace, NodeViews views) {
-        InformerEventSource<Pod, ProcModule> pods =
-                managed(Pod.class, PODS, namespace, PodCache.store(views::podChanged), context);
-        pods.addIndexers(podIndexers());
+            EventSourceContext<ProcModule> context, String namespace, PodCache pods, NodeViews views) {
         return List.of(
                 // DaemonSets are few and compared whole; pods are one per node and resource, kept pruned.
                 managed(DaemonSet.class, DAEMONSETS, namespace, null, context),
-                pods,
+                managed(Pod.class, PODS, namespace, pods.store(), context),
                 NodeEventSource.create(context, views));
-    }
-
-    /** The pod informer's indexes: a resource's pods by component, and on one node. */
-    static Map<String, Function<Pod, List<String>>> podIndexers() {
-        return Map.of(
-                BY_INSTANCE_AND_COMPONENT,
-                Informers::instanceAndComponent,
-                BY_INSTANCE_COMPONENT_AND_NODE,
-                Informers::instanceComponentAndNode);
     }
 
     /**
@@ -93,41 +75,19 @@ final class Informers {
         return name == null ? Set.of() : Set.of(new ResourceID(name));
     }
 
-    private static List<String> instanceAndComponent(Pod pod) {
-        Map<String, String> labels = pod.getMetadata().getLabels();
-        if (labels == null || labels.get(AgentLabels.INSTANCE) == null || labels.get(AgentLabels.COMPONENT) == null) {
-            return List.of();
-        }
-        return List.of(indexKey(labels.get(AgentLabels.INSTANCE), labels.get(AgentLabels.COMPONENT)));
-    }
-
-    private static List<String> instanceComponentAndNode(Pod pod) {
-        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-        List<String> key = instanceAndComponent(pod);
-        return node == null || key.isEmpty() ? List.of() : List.of(key.get(0) + "/" + node);
-    }
-
-    private static String indexKey(String instance, String component) {
-        return instance + "/" + component;
-    }
-
     /** {@code pm}'s view reads the informer caches: nodes, and its agent pods node by node. */
-    static NodeView.Source viewSource(Context<ProcModule> ctx, ProcModule pm) {
+    static NodeView.Source viewSource(Context<ProcModule> ctx, PodCache pods, ProcModule pm) {
         InformerEventSource<Node, ProcModule> nodes = nodes(ctx);
         return viewSource(
                 nodes::list,
                 name -> nodes.get(new ResourceID(name)).orElse(null),
-                pods(ctx)::byIndex,
+                pods,
                 pm.getMetadata().getName());
     }
 
-    /** The same over any node store and pod index (the scale benchmark builds them without a server). */
+    /** The same over any node store (the scale benchmark builds one without a server). */
     static NodeView.Source viewSource(
-            Supplier<Stream<Node>> every,
-            Function<String, Node> byName,
-            BiFunction<String, String, List<Pod>> podIndex,
-            String resource) {
-        String agents = indexKey(resource, AgentLabels.COMPONENT_AGENT) + "/";
+            Supplier<Stream<Node>> every, Function<String, Node> byName, PodCache pods, String resource) {
         return new NodeView.Source() {
             @Override
             public Stream<Node> nodes() {
@@ -141,7 +101,7 @@ final class Informers {
 
             @Override
             public Collection<Pod> agentPods(String node) {
-                return podIndex.apply(BY_INSTANCE_COMPONENT_AND_NODE, agents + node);
+                return pods.agentsOn(resource, node);
             }
         };
     }
@@ -152,19 +112,6 @@ final class Informers {
 
     static InformerEventSource<Pod, ProcModule> pods(Context<ProcModule> ctx) {
         return get(ctx, Pod.class, PODS);
-    }
-
-    /**
-     * The pods of {@code pm} with the given component label (agent or unload), from the informer's
-     * index. Not {@code Context.getSecondaryResources}: it collects them into a HashSet, and hashing a
-     * Pod walks the whole object; at 5,000 nodes that alone took tens of milliseconds per reconcile.
-     * The component is part of the key because telling 5,000 pods apart by label took another 4 ms
-     * of CPU per reconcile. A pod this operator just created shows up here once the informer has it
-     * (a second create meets 409).
-     */
-    static List<Pod> podsOf(Context<ProcModule> ctx, ProcModule pm, String component) {
-        return pods(ctx)
-                .byIndex(BY_INSTANCE_AND_COMPONENT, indexKey(pm.getMetadata().getName(), component));
     }
 
     static InformerEventSource<DaemonSet, ProcModule> daemonSets(Context<ProcModule> ctx) {

@@ -19,7 +19,7 @@ final class NodeCache {
 
     /** @param changed told of every node stored or removed (see {@link PrunedItemStore}) */
     static ItemStore<Node> store(Consumer<Node> changed) {
-        return new PrunedItemStore<>(NodeCache::prune, changed);
+        return new PrunedItemStore<>(NodeCache::prune, changed, List.of());
     }
 
     /**

@@ -18,14 +18,49 @@ import java.util.function.Consumer;
  * holds 100,000 of them, and a full Pod (three containers' specs, env, volumes, security contexts)
  * is many times what the status is read from. Kept: identity, labels, the config-hash annotation,
  * creation and deletion times, the node, and the phase and container states (no owner: pods are
- * tied to their resource by label).
+ * tied to their resource by label). Read by resource and component, and a resource's agent pods
+ * node by node ({@link Groups}).
  */
 final class PodCache {
-    private PodCache() {}
+    private final Groups<Pod> byResourceAndComponent = new Groups<>(PodCache::resourceAndComponent);
+    private final Groups<Pod> agentsByResourceAndNode = new Groups<>(PodCache::agentResourceAndNode);
+    private final PrunedItemStore<Pod> store;
 
     /** @param changed told of every pod stored or removed (see {@link PrunedItemStore}) */
-    static ItemStore<Pod> store(Consumer<Pod> changed) {
-        return new PrunedItemStore<>(PodCache::prune, changed);
+    PodCache(Consumer<Pod> changed) {
+        store = new PrunedItemStore<>(
+                PodCache::prune, changed, List.of(byResourceAndComponent, agentsByResourceAndNode));
+    }
+
+    /** The pod informer's store. */
+    ItemStore<Pod> store() {
+        return store;
+    }
+
+    /** The pods of the ProcModule {@code resource} with this component label (agent or unload). */
+    List<Pod> of(String resource, String component) {
+        return byResourceAndComponent.get(resource + "/" + component);
+    }
+
+    /** The agent pods of the ProcModule {@code resource} on {@code node}. */
+    List<Pod> agentsOn(String resource, String node) {
+        return agentsByResourceAndNode.get(resource + "/" + node);
+    }
+
+    private static String resourceAndComponent(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        String resource = labels == null ? null : labels.get(AgentLabels.INSTANCE);
+        String component = labels == null ? null : labels.get(AgentLabels.COMPONENT);
+        return resource == null || component == null ? null : resource + "/" + component;
+    }
+
+    private static String agentResourceAndNode(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        boolean agent = labels != null && AgentLabels.COMPONENT_AGENT.equals(labels.get(AgentLabels.COMPONENT));
+        return agent && node != null && labels.get(AgentLabels.INSTANCE) != null
+                ? labels.get(AgentLabels.INSTANCE) + "/" + node
+                : null;
     }
 
     static Pod prune(Pod pod) {

@@ -76,6 +76,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     private final UnloadTimers unloadTimers = new UnloadTimers();
     private final StatusPacing pacing = new StatusPacing();
     private final NodeViews views = new NodeViews();
+    private final PodCache pods = new PodCache(views::podChanged);
 
     ProcModuleReconciler(
             OperatorConfig config,
@@ -116,7 +117,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
 
     @Override
     public List<EventSource<?, ProcModule>> prepareEventSources(EventSourceContext<ProcModule> context) {
-        return Informers.create(context, config.namespace(), views);
+        return Informers.create(context, config.namespace(), pods, views);
     }
 
     @Override
@@ -190,7 +191,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
 
     private ClusterSnapshot observe(ProcModule pm, Context<ProcModule> ctx) {
         return ClusterSnapshot.observe(
-                pm, ctx, views, unloadTimers.of(pm.getMetadata().getName()));
+                pm, ctx, views, pods, unloadTimers.of(pm.getMetadata().getName()));
     }
 
     /**

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.client.informers.impl.cache.CacheImpl;
 import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.NodeState;
 import io.procmodule.operator.api.ProcModule;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -274,6 +276,66 @@ class NodeViewTest {
         }
     }
 
+    /**
+     * A reconcile may refresh the view at any moment while the pod informer writes (watch events,
+     * or a relist storing every pod again), at worst right when the view is told of a change and
+     * takes it as read. Here every change is followed at once by such a refresh; after the writes,
+     * the view must still hold what a fresh one reads. The informer's cache is fabric8's, holding the
+     * operator's pod store as it does in the operator (fabric8's own indexes, updated only after the
+     * listener, failed this).
+     */
+    @Test
+    void aViewRefreshedWhenToldOfEachPodChangeEndsLikeAFreshOne() {
+        Map<String, Node> nodes = new LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            nodes.put("n" + i, labelled("n" + i, "6.1", Map.of()));
+        }
+        List<Supplier<PodStatus>> statuses = List.of(
+                PodStatuses::agentBuilding, PodStatuses::agentLoading, () -> PodStatuses.agentVerified("Loaded"));
+        ProcModule pm = pm("hello", "2026-01-01T00:00:00Z", "hello_world", Map.of());
+        NodeViews views = new NodeViews();
+        AtomicReference<NodeView> reconciling = new AtomicReference<>();
+        PodCache pods = new PodCache(pod -> {
+            views.podChanged(pod);
+            reconciling.get().refresh(pm, "h1", null);
+        });
+        reconciling.set(views.of(
+                "hello",
+                n -> new NodeView(Informers.viewSource(() -> nodes.values().stream(), nodes::get, pods, "hello"))));
+        CacheImpl<Pod> informerCache = new CacheImpl<>();
+        informerCache.setItemStore(pods.store());
+        Random random = new Random(20261129);
+        for (int round = 0; round < 35; round++) {
+            for (String node : nodes.keySet()) {
+                // Every tenth round the DaemonSet replaces the pod: a new name on the same node.
+                String name = node + "-" + round / 10;
+                informerCache.put(new PodBuilder(agent(
+                                node,
+                                name,
+                                "h1",
+                                statuses.get(random.nextInt(statuses.size())).get(),
+                                "2026-11-25T12:00:0" + round / 10 + "Z",
+                                false))
+                        .editMetadata()
+                        .withLabels(Map.of(
+                                AgentLabels.INSTANCE, "hello", AgentLabels.COMPONENT, AgentLabels.COMPONENT_AGENT))
+                        .withResourceVersion(String.valueOf(round))
+                        .endMetadata()
+                        .build());
+                if (round % 10 == 9) {
+                    informerCache.remove(informerCache.getByKey("ns/" + name));
+                }
+            }
+        }
+        NodeView view = reconciling.get().refresh(pm, "h1", null);
+
+        NodeView fresh = NodeView.of(nodes.values(), informerCache.list()).refresh(pm, "h1", null);
+        assertThat(informerCache.list()).hasSize(20);
+        for (NodeState state : NodeState.values()) {
+            assertThat(readings(view, state)).as("%s", state).isEqualTo(readings(fresh, state));
+        }
+    }
+
     private static ProcModuleStatus status(NodeView view, ProcModuleStatus shown) {
         return StatusAggregator.aggregate(new StatusInput(
                 Mode.APPLYING,
@@ -281,6 +343,12 @@ class NodeViewTest {
                 view.agents(),
                 NodeBoard.unloads(view.labelledUnselected(), List.of()),
                 T0));
+    }
+
+    private static List<String> readings(NodeView view, NodeState state) {
+        return view.agents().firstByName(state, 100).stream()
+                .map(slot -> slot.name() + ": " + slot.reading())
+                .toList();
     }
 
     private static TreeSet<String> names(Collection<Node> nodes) {

@@ -94,7 +94,7 @@ class PrunedCachesTest {
 
     @Test
     void storedPodsShareTheirRepeatedPartsAndReadTheSame() {
-        ItemStore<Pod> store = PodCache.store(pod -> {});
+        ItemStore<Pod> store = new PodCache(pod -> {}).store();
         for (String node : List.of("n1", "n2")) {
             Pod full = new PodBuilder()
                     .withNewMetadata()

@@ -38,7 +38,7 @@ public final class ScaleAccess {
     /**
      * What the operator holds for {@code resources} resources over {@code nodes}: the node informer's
      * cache, the pod informer's cache (pruned agent pods, one per node and resource, with the
-     * operator's indexes) and each resource's NodeView after its first reconcile. The nodes and pods
+     * operator's groups) and each resource's NodeView after its first reconcile. The nodes and pods
      * come from the suppliers one at a time, as an informer receives them.
      */
     public static Object operatorState(List<Supplier<Node>> nodes, int resources, AgentPods agentPods) {
@@ -46,9 +46,9 @@ public final class ScaleAccess {
         CacheImpl<Node> nodeCache = new CacheImpl<>();
         nodeCache.setItemStore(NodeCache.store(views::nodeChanged));
         nodes.forEach(node -> nodeCache.put(node.get()));
+        PodCache pods = new PodCache(views::podChanged);
         CacheImpl<Pod> podCache = new CacheImpl<>();
-        podCache.setItemStore(PodCache.store(views::podChanged));
-        podCache.addIndexers(Informers.podIndexers());
+        podCache.setItemStore(pods.store());
         for (int r = 0; r < resources; r++) {
             String resource = "scale-" + r;
             ProcModule pm = new ProcModule();
@@ -61,10 +61,10 @@ public final class ScaleAccess {
             views.of(
                             resource,
                             n -> new NodeView(Informers.viewSource(
-                                    () -> nodeCache.list().stream(), nodeCache::getByKey, podCache::byIndex, resource)))
+                                    () -> nodeCache.list().stream(), nodeCache::getByKey, pods, resource)))
                     .refresh(pm, hash, null);
         }
-        return List.of(nodeCache, podCache, views);
+        return List.of(nodeCache, podCache, pods, views);
     }
 
     /** A full agent pod, as the API server sends it. */
