@@ -35,6 +35,7 @@ type perResource struct {
 	name                           string
 	created, floor, final          time.Time
 	watched                        time.Time // the last final write delivered to a watching client
+	daemonSet                      time.Time // the DaemonSet controller's last status write of its DaemonSet
 	undelivered                    int       // final writes the watching client never received
 	statusWrites, statusConflicts  int
 	statusPeak, events, eventsPeak int
@@ -66,6 +67,10 @@ func (r report) resources() []perResource {
 			case e.resource() == "pods/status" && e.UserAgent == finalAgent && strings.HasPrefix(e.name(), podPrefix) && !t.After(r.rolloutEnd):
 				if t.After(p.floor) {
 					p.floor = t
+				}
+			case e.resource() == "daemonsets/status" && e.who(ns) == "controller-manager" && e.name() == "procmodule-"+w.name && e.write() && !t.After(r.rolloutEnd):
+				if t.After(p.daemonSet) {
+					p.daemonSet = t
 				}
 			case e.resource() == "procmodules/status" && e.who(ns) == "operator" && e.write() && e.name() == w.name && !t.After(r.rolloutEnd):
 				if e.ResponseStatus != nil && e.ResponseStatus.Code == 409 {
@@ -123,8 +128,8 @@ func (r report) print(w io.Writer) {
 	if r.o.conditions != "" {
 		fmt.Fprintf(w, "   conditions: %s\n", r.o.conditions)
 	}
-	fmt.Fprintf(w, "%-10s %7s %9s %9s %9s %7s %7s %8s %8s %7s %6s %6s\n",
-		"resource", "desired", "floor(s)", "watched(s)", "final(s)", "diff(s)", "op(s)", "st.writes", "st.peak/s", "409s", "events", "ev.pk/s")
+	fmt.Fprintf(w, "%-10s %7s %9s %9s %9s %9s %7s %7s %8s %8s %7s %6s %6s\n",
+		"resource", "desired", "floor(s)", "watched(s)", "ds(s)", "final(s)", "diff(s)", "op(s)", "st.writes", "st.peak/s", "409s", "events", "ev.pk/s")
 	var worstDiff, worstOp, worstFinal, worstFloor time.Duration
 	undelivered := 0
 	var sumWrites, maxPeak, sumEvents, maxEvPeak int
@@ -140,8 +145,8 @@ func (r report) print(w io.Writer) {
 		sumEvents += p.events
 		maxPeak = max(maxPeak, p.statusPeak)
 		maxEvPeak = max(maxEvPeak, p.eventsPeak)
-		fmt.Fprintf(w, "%-10s %7d %9s %9s %9s %7s %7s %8d %8d %7d %6d %6d\n", p.name, r.wants[i].desired,
-			secs(floor), secs(watched), secs(final), secs(final-floor), secs(final-watched), p.statusWrites, p.statusPeak, p.statusConflicts, p.events, p.eventsPeak)
+		fmt.Fprintf(w, "%-10s %7d %9s %9s %9s %9s %7s %7s %8d %8d %7d %6d %6d\n", p.name, r.wants[i].desired,
+			secs(floor), secs(watched), secs(p.daemonSet.Sub(p.created)), secs(final), secs(final-floor), secs(final-watched), p.statusWrites, p.statusPeak, p.statusConflicts, p.events, p.eventsPeak)
 	}
 	n := max(len(res), 1)
 	lags := r.deliveries.lags()
@@ -163,7 +168,7 @@ func (r report) print(w io.Writer) {
 	fmt.Fprintf(w, "simulated kubelets: %d pod status writes, %d lease renewals (not in the audit log); failed node writes %s; failed pod writes %s\n",
 		r.podWrites, r.leaseRenewals, r.nodeErrors, r.podErrors)
 
-	fmt.Fprintf(w, "watch delivery: floor is when the API server recorded a resource's last final pod write, watched when a client-go informer of pods (the simulated kubelets') received it, op(s) = final - watched the operator's own share; final writes delivered after p50 %s ms, p99 %s ms, max %s ms (%d of %d; %d never); watchers the API server closed as too slow, by resource: %v\n",
+	fmt.Fprintf(w, "watch delivery: floor is when the API server recorded a resource's last final pod write, watched when a client-go informer of pods (the simulated kubelets') received it, op(s) = final - watched the operator's own share; ds(s) when the DaemonSet controller, watching the same pods, last wrote its DaemonSet's status; final writes delivered after p50 %s ms, p99 %s ms, max %s ms (%d of %d; %d never); watchers the API server closed as too slow, by resource: %v\n",
 		ms(percentile(lags, 0.5)), ms(percentile(lags, 0.99)), ms(percentile(lags, 1)), len(lags), len(lags)+undelivered, undelivered, countsOrNone(r.terminatedWatchers))
 	fmt.Fprintf(w, "API requests during the rollout, by requester and verb:\n")
 	r.printRequests(w, r.began, r.rolloutEnd, false)
