@@ -34,25 +34,27 @@ func newDeliveries() *deliveries {
 	return &deliveries{written: map[string]stamp{}, seen: map[string][]stamp{}}
 }
 
+// wrote records a final write's response; saw, a version the informer received.
 func (d *deliveries) wrote(pod, resourceVersion string, at time.Time) {
-	rv, err := strconv.ParseInt(resourceVersion, 10, 64)
-	if err != nil {
-		return
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, first := d.written[pod]; !first {
-		d.written[pod] = stamp{rv, at}
-	}
+	d.note(pod, resourceVersion, at, true)
+}
+func (d *deliveries) saw(pod, resourceVersion string, at time.Time) {
+	d.note(pod, resourceVersion, at, false)
 }
 
-func (d *deliveries) saw(pod, resourceVersion string, at time.Time) {
+func (d *deliveries) note(pod, resourceVersion string, at time.Time, written bool) {
 	rv, err := strconv.ParseInt(resourceVersion, 10, 64)
 	if err != nil {
 		return
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if written {
+		if _, first := d.written[pod]; !first {
+			d.written[pod] = stamp{rv, at}
+		}
+		return
+	}
 	// An event can arrive before the write's own response: the history is kept, not just the newest.
 	if seen := d.seen[pod]; len(seen) == 0 || seen[len(seen)-1].rv < rv {
 		d.seen[pod] = append(seen, stamp{rv, at})
