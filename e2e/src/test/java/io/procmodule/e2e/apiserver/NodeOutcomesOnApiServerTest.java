@@ -79,10 +79,7 @@ class NodeOutcomesOnApiServerTest {
         env.put("LEADER_ELECTION", "false");
         env.put("RECHECK_INTERVAL", "PT1S");
         env.put("UNLOAD_TIMEOUT", UNLOAD_TIMEOUT.toString());
-        operator = ProcModuleOperator.create(
-                operatorClient,
-                OperatorConfig.fromEnv(env),
-                new SimpleMeterRegistry());
+        operator = ProcModuleOperator.create(operatorClient, OperatorConfig.fromEnv(env), new SimpleMeterRegistry());
         operator.start();
     }
 

@@ -76,10 +76,8 @@ class StatusWritesOnApiServerTest {
         for (String replica : List.of("writes-operator-1", "writes-operator-2")) {
             KubernetesClient client = controlPlane.clientFor(
                     OperatorOnApiServerTest.NAMESPACE, OperatorOnApiServerTest.SERVICE_ACCOUNT, replica);
-            Operator operator = ProcModuleOperator.create(
-                    client,
-                    OperatorConfig.fromEnv(env),
-                    new SimpleMeterRegistry());
+            Operator operator =
+                    ProcModuleOperator.create(client, OperatorConfig.fromEnv(env), new SimpleMeterRegistry());
             operator.start();
             operatorClients.add(client);
             operators.add(operator);

@@ -87,8 +87,9 @@ public final class ScaleBenchmark {
      */
     private static void printHeld() {
         System.out.println();
-        System.out.println("(4) operator state: node and pod informer caches (pruned, with their groups) and the resources'"
-                + " node views, retained heap (median of 3)");
+        System.out.println(
+                "(4) operator state: node and pod informer caches (pruned, with their groups) and the resources'"
+                        + " node views, retained heap (median of 3)");
         System.out.printf(Locale.ROOT, "%8s %10s %12s %14s%n", "nodes", "resources", "retained", "per node+res");
         for (int[] config : HELD) {
             int n = config[0];
