@@ -216,8 +216,10 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
         }
         LOG.warn("{}: {}", pm.getMetadata().getName(), error.message());
         try {
+            // Merged into the status the write goes to: after a 409 the utility retries on a newer
+            // cached resource, whose status must not be replaced by one built from an older one.
             PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(pm, ctx, r -> {
-                r.setStatus(next);
+                r.setStatus(StatusAggregator.withApiError(r.getStatus(), error, generation, clock.instant()));
                 return r;
             });
         } catch (RuntimeException statusFailure) {
