@@ -37,7 +37,11 @@ final class PodCache {
         return store;
     }
 
-    /** The pods of the ProcModule {@code resource} with this component label (agent or unload). */
+    /**
+     * The pods of the ProcModule {@code resource} with this component label (agent or unload). Not
+     * {@code Context.getSecondaryResources}: it collects them into a HashSet, and hashing a Pod walks
+     * the whole object (tens of milliseconds per reconcile at 5,000 nodes).
+     */
     List<Pod> of(String resource, String component) {
         return byResourceAndComponent.get(resource + "/" + component);
     }
