@@ -9,6 +9,10 @@ import java.util.Map;
  * @param leaseDuration how long the leader's lease lasts without renewal; it must renew within two
  *     thirds of it and retries every 2/15 of it (Kubernetes' 15 s / 10 s / 2 s by default), or exits
  * @param recheckInterval how often waiting states (unloads, conflicts) are looked at again without an event
+ * @param requestTimeout how long one API request may take; the client's own 10 s is shorter than one
+ *     page of a first list from a large, busy cluster, and the API server ends a request at 60 s itself
+ * @param cacheSyncTimeout how long the first lists of nodes, pods and ProcModules may take before the
+ *     operator gives up and exits (JOSDK's 2 minutes is less than 20,000 nodes take on a busy server)
  */
 public record OperatorConfig(
         String namespace,
@@ -19,7 +23,9 @@ public record OperatorConfig(
         int httpPort,
         Duration unloadTimeout,
         Duration leaseDuration,
-        Duration recheckInterval) {
+        Duration recheckInterval,
+        Duration requestTimeout,
+        Duration cacheSyncTimeout) {
 
     public static final String DEFAULT_NAMESPACE = "procmodule-system";
     public static final String DEFAULT_AGENT_IMAGE = "localhost/procmodule/agent:0.1.0";
@@ -27,6 +33,8 @@ public record OperatorConfig(
     public static final Duration DEFAULT_UNLOAD_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
     public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_CACHE_SYNC_TIMEOUT = Duration.ofMinutes(10);
 
     public static OperatorConfig fromEnv(Map<String, String> env) {
         String leader = env.getOrDefault("LEADER_ELECTION", "false");
@@ -43,8 +51,9 @@ public record OperatorConfig(
                 Integer.parseInt(env.getOrDefault("HTTP_PORT", String.valueOf(DEFAULT_HTTP_PORT))),
                 Duration.parse(env.getOrDefault("UNLOAD_TIMEOUT", DEFAULT_UNLOAD_TIMEOUT.toString())),
                 leaseDuration(env.getOrDefault("LEASE_DURATION", DEFAULT_LEASE_DURATION.toString())),
-                positive(
-                        "RECHECK_INTERVAL", env.getOrDefault("RECHECK_INTERVAL", DEFAULT_RECHECK_INTERVAL.toString())));
+                positive(env, "RECHECK_INTERVAL", DEFAULT_RECHECK_INTERVAL),
+                positive(env, "REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT),
+                positive(env, "CACHE_SYNC_TIMEOUT", DEFAULT_CACHE_SYNC_TIMEOUT));
     }
 
     private static Duration leaseDuration(String text) {
@@ -55,7 +64,8 @@ public record OperatorConfig(
         return d;
     }
 
-    private static Duration positive(String name, String text) {
+    private static Duration positive(Map<String, String> env, String name, Duration otherwise) {
+        String text = env.getOrDefault(name, otherwise.toString());
         Duration d = Duration.parse(text);
         if (d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, not " + text);

@@ -1,5 +1,6 @@
 package io.procmodule.operator;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -51,7 +52,7 @@ public final class ProcModuleOperator {
 
     public static void main(String[] args) throws IOException {
         OperatorConfig config = OperatorConfig.fromEnv(System.getenv());
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        KubernetesClient client = client(config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().meterFilter(RECONCILE_HISTOGRAM);
         Operator operator = create(client, config, registry);
@@ -75,6 +76,13 @@ public final class ProcModuleOperator {
         operator.start();
     }
 
+    /** A client configured as kubectl's (kubeconfig, or in-cluster), with the operator's request timeout. */
+    static KubernetesClient client(OperatorConfig config) {
+        Config kube = Config.autoConfigure(null);
+        kube.setRequestTimeout(Math.toIntExact(config.requestTimeout().toMillis()));
+        return new KubernetesClientBuilder().withConfig(kube).build();
+    }
+
     /**
      * The operator as production runs it; the tests start exactly this, on the real API server
      * (e2e) and on fabric8's mock server where API faults are injected.
@@ -93,6 +101,7 @@ public final class ProcModuleOperator {
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
                     // The caller owns the client (main closes it on shutdown, tests share it across operators).
                     .withCloseClientOnStop(false)
+                    .withCacheSyncTimeout(config.cacheSyncTimeout())
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
             if (config.leaderElection()) {
                 if (config.podName() == null) {

@@ -35,26 +35,21 @@ class ProcModuleOperatorTest {
         assertThat(defaults.httpPort()).isEqualTo(8080);
         assertThat(defaults.unloadTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(defaults.recheckInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.requestTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(defaults.cacheSyncTimeout()).isEqualTo(Duration.ofMinutes(10));
 
-        OperatorConfig set = OperatorConfig.fromEnv(Map.of(
-                "OPERATOR_NAMESPACE",
-                "ops",
-                "AGENT_IMAGE",
-                "r/a:1",
-                "LEADER_ELECTION",
-                "true",
-                "POD_NAME",
-                "op-0",
-                "POD_NAMESPACE",
-                "ops",
-                "HTTP_PORT",
-                "9090",
-                "UNLOAD_TIMEOUT",
-                "PT30S",
-                "LEASE_DURATION",
-                "PT60S",
-                "RECHECK_INTERVAL",
-                "PT2S"));
+        OperatorConfig set = OperatorConfig.fromEnv(Map.ofEntries(
+                Map.entry("OPERATOR_NAMESPACE", "ops"),
+                Map.entry("AGENT_IMAGE", "r/a:1"),
+                Map.entry("LEADER_ELECTION", "true"),
+                Map.entry("POD_NAME", "op-0"),
+                Map.entry("POD_NAMESPACE", "ops"),
+                Map.entry("HTTP_PORT", "9090"),
+                Map.entry("UNLOAD_TIMEOUT", "PT30S"),
+                Map.entry("LEASE_DURATION", "PT60S"),
+                Map.entry("RECHECK_INTERVAL", "PT2S"),
+                Map.entry("REQUEST_TIMEOUT", "PT20S"),
+                Map.entry("CACHE_SYNC_TIMEOUT", "PT30M")));
         assertThat(set)
                 .isEqualTo(new OperatorConfig(
                         "ops",
@@ -65,7 +60,9 @@ class ProcModuleOperatorTest {
                         9090,
                         Duration.ofSeconds(30),
                         Duration.ofSeconds(60),
-                        Duration.ofSeconds(2)));
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(20),
+                        Duration.ofMinutes(30)));
         assertThat(List.of(set.renewDeadline(), set.leaseRetryPeriod()))
                 .containsExactly(Duration.ofSeconds(40), Duration.ofSeconds(8));
         assertThat(List.of(defaults.leaseDuration(), defaults.renewDeadline(), defaults.leaseRetryPeriod()))
@@ -77,11 +74,25 @@ class ProcModuleOperatorTest {
                 .hasMessageContaining("LEADER_ELECTION");
         assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("RECHECK_INTERVAL", "PT0S")))
                 .hasMessageContaining("RECHECK_INTERVAL must be positive");
+        assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("CACHE_SYNC_TIMEOUT", "-PT1M")))
+                .hasMessageContaining("CACHE_SYNC_TIMEOUT must be positive");
         assertThatThrownBy(() -> ProcModuleOperator.create(
                         client,
                         OperatorConfig.fromEnv(Map.of("LEADER_ELECTION", "true")),
                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))
                 .hasMessageContaining("POD_NAME");
+    }
+
+    @Test
+    void theClientAndTheSdkUseTheConfiguredTimeouts() {
+        OperatorConfig config =
+                OperatorConfig.fromEnv(Map.of("REQUEST_TIMEOUT", "PT45S", "CACHE_SYNC_TIMEOUT", "PT7M"));
+        try (KubernetesClient configured = ProcModuleOperator.client(config)) {
+            assertThat(configured.getConfiguration().getRequestTimeout()).isEqualTo(45_000);
+        }
+        Operator operator =
+                ProcModuleOperator.create(client, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        assertThat(operator.getConfigurationService().cacheSyncTimeout()).isEqualTo(Duration.ofMinutes(7));
     }
 
     @Test

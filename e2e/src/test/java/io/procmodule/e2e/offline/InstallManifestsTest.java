@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.procmodule.e2e.RepoFiles;
 import io.procmodule.e2e.rbac.DeploymentEnv;
 import io.procmodule.operator.OperatorConfig;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -100,6 +102,11 @@ class InstallManifestsTest {
         assertThat(operator().getLivenessProbe().getHttpGet().getPort().getStrVal())
                 .isEqualTo("http");
         assertThat(operator().getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        Probe startup = operator().getStartupProbe();
+        assertThat(startup.getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(Duration.ofSeconds((long) startup.getPeriodSeconds() * startup.getFailureThreshold()))
+                .as("liveness waits while the first lists may still be coming in")
+                .isGreaterThan(OperatorConfig.DEFAULT_CACHE_SYNC_TIMEOUT);
         assertThat(operator().getReadinessProbe().getHttpGet().getPort().getStrVal())
                 .isEqualTo("http");
     }
