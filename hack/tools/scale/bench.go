@@ -66,10 +66,12 @@ func runBench(ctx context.Context, o options, operatorCmd []string) error {
 		return err
 	}
 	defer op.stop()
-	if err := op.waitReady(ctx, 3*time.Minute); err != nil {
+	// As long as the operator itself waits for its first lists (CACHE_SYNC_TIMEOUT, 10 min), and a minute.
+	started := time.Now()
+	if err := op.waitReady(ctx, 11*time.Minute); err != nil {
 		return err
 	}
-	logf("operator ready (pid %d)", op.cmd.Process.Pid)
+	logf("operator ready (pid %d) after %.1fs", op.cmd.Process.Pid, time.Since(started).Seconds())
 
 	type want struct{ desired, failing int }
 	wants := map[string]want{}
