@@ -1,5 +1,6 @@
 package io.procmodule.operator.agent;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.Map;
 
 /**
@@ -35,5 +36,24 @@ public final class AgentLabels {
 
     public static Map<String, String> instance(String procModuleName) {
         return Map.of(INSTANCE, procModuleName);
+    }
+
+    /** The ProcModule an object was made for (its instance label), or null. */
+    public static String procModuleOf(ObjectMeta meta) {
+        return valueOf(meta.getLabels(), INSTANCE);
+    }
+
+    /** Agent or unload (the component label), or null. */
+    public static String componentOf(ObjectMeta meta) {
+        return valueOf(meta.getLabels(), COMPONENT);
+    }
+
+    /** The agent configuration a pod or pod template runs (its annotation), or null. */
+    public static String configHashOf(ObjectMeta meta) {
+        return valueOf(meta.getAnnotations(), CONFIG_HASH);
+    }
+
+    private static String valueOf(Map<String, String> labelsOrAnnotations, String key) {
+        return labelsOrAnnotations == null ? null : labelsOrAnnotations.get(key);
     }
 }

@@ -66,8 +66,6 @@ public final class DesiredDaemonSet {
     }
 
     public static String configHash(DaemonSet ds) {
-        Map<String, String> annotations =
-                ds.getSpec().getTemplate().getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(AgentLabels.CONFIG_HASH);
+        return AgentLabels.configHashOf(ds.getSpec().getTemplate().getMetadata());
     }
 }

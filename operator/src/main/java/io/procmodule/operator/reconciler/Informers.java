@@ -15,7 +15,6 @@ import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.ProcModule;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -70,8 +69,7 @@ final class Informers {
      * label it takes the secondary's namespace, which never matches a cluster-scoped primary.
      */
     static Set<ResourceID> byInstanceLabel(HasMetadata secondary) {
-        Map<String, String> labels = secondary.getMetadata().getLabels();
-        String name = labels == null ? null : labels.get(AgentLabels.INSTANCE);
+        String name = AgentLabels.procModuleOf(secondary.getMetadata());
         return name == null ? Set.of() : Set.of(new ResourceID(name));
     }
 

@@ -30,8 +30,7 @@ final class NodeViews {
     }
 
     void podChanged(Pod pod) {
-        Map<String, String> labels = pod.getMetadata().getLabels();
-        String resource = labels == null ? null : labels.get(AgentLabels.INSTANCE);
+        String resource = AgentLabels.procModuleOf(pod.getMetadata());
         String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
         NodeView view = resource == null ? null : views.get(resource);
         if (view != null && node != null) {

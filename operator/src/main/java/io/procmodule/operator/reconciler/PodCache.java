@@ -52,25 +52,21 @@ final class PodCache {
     }
 
     private static String resourceAndComponent(Pod pod) {
-        Map<String, String> labels = pod.getMetadata().getLabels();
-        String resource = labels == null ? null : labels.get(AgentLabels.INSTANCE);
-        String component = labels == null ? null : labels.get(AgentLabels.COMPONENT);
+        String resource = AgentLabels.procModuleOf(pod.getMetadata());
+        String component = AgentLabels.componentOf(pod.getMetadata());
         return resource == null || component == null ? null : resource + "/" + component;
     }
 
     private static String agentResourceAndNode(Pod pod) {
-        Map<String, String> labels = pod.getMetadata().getLabels();
+        String resource = AgentLabels.procModuleOf(pod.getMetadata());
         String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-        boolean agent = labels != null && AgentLabels.COMPONENT_AGENT.equals(labels.get(AgentLabels.COMPONENT));
-        return agent && node != null && labels.get(AgentLabels.INSTANCE) != null
-                ? labels.get(AgentLabels.INSTANCE) + "/" + node
-                : null;
+        boolean agent = AgentLabels.COMPONENT_AGENT.equals(AgentLabels.componentOf(pod.getMetadata()));
+        return agent && resource != null && node != null ? resource + "/" + node : null;
     }
 
     static Pod prune(Pod pod) {
         var meta = pod.getMetadata();
-        String hash =
-                meta.getAnnotations() == null ? null : meta.getAnnotations().get(AgentLabels.CONFIG_HASH);
+        String hash = AgentLabels.configHashOf(meta);
         PodBuilder b = new PodBuilder()
                 .withNewMetadata()
                 .withName(meta.getName())

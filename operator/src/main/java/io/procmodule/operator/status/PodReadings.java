@@ -218,9 +218,7 @@ public final class PodReadings {
     }
 
     private static String configHash(Pod pod) {
-        return pod.getMetadata().getAnnotations() == null
-                ? null
-                : pod.getMetadata().getAnnotations().get(AgentLabels.CONFIG_HASH);
+        return AgentLabels.configHashOf(pod.getMetadata());
     }
 
     private static String phase(Pod pod) {
