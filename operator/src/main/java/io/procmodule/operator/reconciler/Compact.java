@@ -41,7 +41,7 @@ final class Compact {
         try {
             for (Field f : FIELDS.get(model.getClass())) {
                 Object value = f.get(model);
-                Object compact = value(value);
+                Object compact = value == null ? emptyOf(f.getType()) : value(value);
                 if (compact != value) {
                     f.set(model, compact);
                 }
@@ -50,6 +50,17 @@ final class Compact {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot compact " + model.getClass().getName(), e);
         }
+    }
+
+    /**
+     * fabric8's model starts every collection empty and readers, JOSDK's among them, call into them
+     * without a null check; a builder given no value leaves one null.
+     */
+    private static Object emptyOf(Class<?> type) {
+        if (type == List.class) {
+            return List.of();
+        }
+        return type == Map.class ? Map.of() : null;
     }
 
     private static Object value(Object value) {
