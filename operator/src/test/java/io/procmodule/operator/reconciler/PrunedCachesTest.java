@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 class PrunedCachesTest {
     KubernetesClient client;
 
-    private static Node fullNode(String name) {
-        return new NodeBuilder(TestNodes.node(name, "6.1.0-28-amd64"))
+    /** {@code node} with what pruning drops: a large annotation, an image list, a heartbeat time. */
+    private static NodeBuilder fullNode(Node node) {
+        return new NodeBuilder(node)
                 .editMetadata()
                 .addToAnnotations("big", "x".repeat(1000))
                 .endMetadata()
@@ -38,8 +39,10 @@ class PrunedCachesTest {
                 .withNames("registry/image:1")
                 .withSizeBytes(1L)
                 .endImage()
-                .endStatus()
-                .build();
+                .editFirstCondition()
+                .withLastHeartbeatTime("2026-11-28T12:00:00Z")
+                .endCondition()
+                .endStatus();
     }
 
     /**
@@ -49,7 +52,10 @@ class PrunedCachesTest {
     @Test
     void theFirstListIsAnnouncedAsThePrunedObjects() {
         for (int i = 0; i < 5; i++) {
-            client.nodes().resource(fullNode("n" + i)).create();
+            client.nodes()
+                    .resource(
+                            fullNode(TestNodes.node("n" + i, "6.1.0-28-amd64")).build())
+                    .create();
         }
         ItemStore<Node> store = NodeCache.store(n -> {});
         List<Node> announced = new CopyOnWriteArrayList<>();
@@ -83,21 +89,11 @@ class PrunedCachesTest {
 
     @Test
     void aPrunedNodeKeepsWhatDecisionsReadAndDropsTheRest() {
-        Node full = new NodeBuilder(TestNodes.node(
+        Node full = fullNode(TestNodes.node(
                         "n1", "6.1.0-28-amd64", Map.of("pool", "a"), List.of(TestNodes.taint("k", "v", "NoSchedule"))))
                 .editMetadata()
                 .withResourceVersion("7")
-                .addToAnnotations("big", "x".repeat(1000))
                 .endMetadata()
-                .editStatus()
-                .addNewImage()
-                .withNames("registry/image:1")
-                .withSizeBytes(1L)
-                .endImage()
-                .editFirstCondition()
-                .withLastHeartbeatTime("2026-11-28T12:00:00Z")
-                .endCondition()
-                .endStatus()
                 .build();
         List<Node> told = new ArrayList<>();
         ItemStore<Node> store = NodeCache.store(told::add);
