@@ -16,6 +16,7 @@ import io.procmodule.operator.status.NodeReading;
 import io.procmodule.operator.status.PodReadings;
 import io.procmodule.operator.status.ResourceEvent;
 import java.net.HttpURLConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,9 @@ import org.slf4j.LoggerFactory;
 class NodeActions {
     private static final Logger LOG = LoggerFactory.getLogger(NodeActions.class);
     static final int LABEL_PARALLELISM = 16;
+    /** How long a reconcile waits for the node labels it asked for (see labelAll). */
+    static final Duration LABEL_WAIT = Duration.ofSeconds(1);
+
     private final KubernetesClient client;
     private final OperatorConfig config;
     private final EventRecorder events;
@@ -53,11 +59,15 @@ class NodeActions {
         }));
     }
 
-    void apply(ProcModule pm, NodePlan plan, AgentConfig agent, InformerEventSource<Pod, ProcModule> pods) {
+    /**
+     * Carries out the plan; returns whether node labels it asked for are still unanswered, in which
+     * case the caller must look again (a refusal that comes later causes no event).
+     */
+    boolean apply(ProcModule pm, NodePlan plan, AgentConfig agent, InformerEventSource<Pod, ProcModule> pods) {
         String name = pm.getMetadata().getName();
         String label = AgentLabels.nodeLabel(name);
         List<KubernetesClientException> failures = new ArrayList<>();
-        labelAll(name, plan.toLabel(), label, agent.moduleName(), failures);
+        boolean labelling = labelAll(name, plan.toLabel(), label, agent.moduleName(), failures);
         for (String node : plan.createUnloadPodOn()) {
             isolated(failures, () -> {
                 Pod pod = DesiredUnloadPod.render(pm, config.namespace(), agent, node);
@@ -141,6 +151,7 @@ class NodeActions {
             failures.subList(1, failures.size()).forEach(first::addSuppressed);
             throw first;
         }
+        return labelling;
     }
 
     /**
@@ -160,9 +171,14 @@ class NodeActions {
     /**
      * Labels the nodes with up to {@value #LABEL_PARALLELISM} requests in flight: the DaemonSet
      * runs agents only on labelled nodes, so at thousands of nodes one round trip after another would
-     * set the pace of the whole rollout. One node's refusal is kept for the end like any other.
+     * set the pace of the whole rollout. Waits at most {@link #LABEL_WAIT} for the answers: on a busy API
+     * server thousands of node patches take minutes (5,000 nodes: about 4, each patch 0.5-1.4 s), and
+     * a reconcile that waited for all of them wrote no status in that time, not even the first. What
+     * is not answered by then stays on its way; the nodes' label events and the recheck bring the
+     * resource back. One node's refusal is kept for the end like any other. Returns whether labels
+     * are still unanswered.
      */
-    private void labelAll(
+    private boolean labelAll(
             String name,
             Collection<String> nodes,
             String label,
@@ -172,9 +188,13 @@ class NodeActions {
         for (String node : nodes) {
             pending.add(labeller.label(node, label, value));
         }
+        long deadline = System.nanoTime() + LABEL_WAIT.toNanos();
+        int unanswered = 0;
         for (CompletableFuture<Void> f : pending) {
             try {
-                f.get();
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                unanswered++;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while labelling nodes", e);
@@ -186,8 +206,15 @@ class NodeActions {
             }
         }
         if (!nodes.isEmpty()) {
-            LOG.info("{}: {} node(s) labelled {}={}", name, nodes.size() - failures.size(), label, value);
+            LOG.info(
+                    "{}: {} node(s) labelled {}={}, {} on the way",
+                    name,
+                    nodes.size() - failures.size() - unanswered,
+                    label,
+                    value,
+                    unanswered);
         }
+        return unanswered > 0;
     }
 
     /** Edits a fresh copy from the server (the cache holds pruned nodes); a vanished node needs nothing. */

@@ -6,9 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.HttpURLConnection;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -22,21 +20,23 @@ import org.slf4j.LoggerFactory;
  * one patch per label, 20 ProcModules rolling out over the same 1,000 nodes sent 20,000 of them and
  * saturated the API server. Requests queue per node; the node's patch, when a thread takes it up,
  * carries whatever labels were asked for by then, so resources rolling out together share patches
- * and a lone request is sent at once. A patch of the labels alone (no read first) leaves concurrent
- * edits of other labels or fields untouched, whatever the cache holds.
+ * and a lone request is sent at once. A label asked for again before its patch is answered gets the
+ * same answer, not a second patch: reconciles do not wait for every label of a large rollout (see
+ * {@link NodeActions}) and ask again for what the cache does not show yet. A patch of the labels
+ * alone (no read first) leaves concurrent edits of other labels or fields untouched, whatever the
+ * cache holds.
  */
 final class NodeLabeller {
     private static final Logger LOG = LoggerFactory.getLogger(NodeLabeller.class);
 
     private final KubernetesClient client;
     private final Executor executor;
-    /** Labels asked for per node and not yet sent, with who waits for them; guarded by this. */
-    private final Map<String, Batch> waiting = new HashMap<>();
+    /** Labels per node not yet sent; guarded by this. */
+    private final Map<String, Map<String, String>> unsent = new HashMap<>();
+    /** Every label asked for and not answered yet, sent or not, with its answer; guarded by this. */
+    private final Map<Label, CompletableFuture<Void>> unanswered = new HashMap<>();
 
-    private static final class Batch {
-        final Map<String, String> labels = new TreeMap<>();
-        final List<CompletableFuture<Void>> done = new ArrayList<>();
-    }
+    private record Label(String node, String key, String value) {}
 
     NodeLabeller(KubernetesClient client, Executor executor) {
         this.client = client;
@@ -48,13 +48,29 @@ final class NodeLabeller {
      * otherwise.
      */
     CompletableFuture<Void> label(String node, String key, String value) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        Label label = new Label(node, key, value);
         boolean first;
+        CompletableFuture<Void> done;
         synchronized (this) {
-            first = !waiting.containsKey(node);
-            Batch batch = waiting.computeIfAbsent(node, n -> new Batch());
-            batch.labels.put(key, value);
-            batch.done.add(done);
+            CompletableFuture<Void> asked = unanswered.get(label);
+            if (asked != null) {
+                return asked;
+            }
+            done = new CompletableFuture<>();
+            unanswered.put(label, done);
+            first = !unsent.containsKey(node);
+            String replaced = unsent.computeIfAbsent(node, n -> new TreeMap<>()).put(key, value);
+            if (replaced != null) {
+                // The value changed before the patch went: whoever waits for the old one gets its answer.
+                CompletableFuture<Void> superseded = unanswered.remove(new Label(node, key, replaced));
+                done.whenComplete((ok, refused) -> {
+                    if (refused == null) {
+                        superseded.complete(null);
+                    } else {
+                        superseded.completeExceptionally(refused);
+                    }
+                });
+            }
         }
         if (first) {
             executor.execute(() -> send(node));
@@ -63,11 +79,12 @@ final class NodeLabeller {
     }
 
     private void send(String node) {
-        Batch batch;
+        Map<String, String> labels;
         synchronized (this) {
-            batch = waiting.remove(node);
+            labels = unsent.remove(node);
         }
-        String patch = client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("labels", batch.labels)));
+        String patch = client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("labels", labels)));
+        RuntimeException refusal = null;
         try {
             // Through resource(...): patch on withName(...) would GET the node first.
             client.nodes()
@@ -77,17 +94,26 @@ final class NodeLabeller {
                             .endMetadata()
                             .build())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-            LOG.info("labelled node {} {} (selected; agents may start)", node, batch.labels);
+            LOG.info("labelled node {} {} (selected; agents may start)", node, labels);
         } catch (KubernetesClientException e) {
-            if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-                batch.done.forEach(f -> f.completeExceptionally(e));
-                return;
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                LOG.info("node {} is gone; nothing to label", node);
+            } else {
+                refusal = e;
             }
-            LOG.info("node {} is gone; nothing to label", node);
         } catch (RuntimeException e) {
-            batch.done.forEach(f -> f.completeExceptionally(e));
-            return;
+            refusal = e;
         }
-        batch.done.forEach(f -> f.complete(null));
+        for (Map.Entry<String, String> sent : labels.entrySet()) {
+            CompletableFuture<Void> done;
+            synchronized (this) {
+                done = unanswered.remove(new Label(node, sent.getKey(), sent.getValue()));
+            }
+            if (refusal == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(refusal);
+            }
+        }
     }
 }

@@ -132,6 +132,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
         ProcModuleStatus next = StatusAggregator.aggregate(statusInput(pm, observed, decision, now));
         recordCompute(started, startedCpu);
 
+        boolean labelling = false;
         if (decision.mode() instanceof Mode.Blocked blocked) {
             LOG.info("{}: {}, nothing created: {}", pm.getMetadata().getName(), blocked.reason(), blocked.message());
             // A conflict found after this resource's DaemonSet exists (a node gained a label): its
@@ -145,11 +146,12 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
                     DesiredDaemonSet.render(pm, config.namespace(), decision.agent()),
                     ctx.getSecondaryResource(DaemonSet.class),
                     Informers.daemonSets(ctx));
-            nodeActions.apply(pm, decision.plan(), decision.agent(), Informers.pods(ctx));
+            labelling = nodeActions.apply(pm, decision.plan(), decision.agent(), Informers.pods(ctx));
         }
 
         Optional<Duration> paced = report(pm, ctx, next);
-        Optional<Duration> recheck = decision.needsRecheck() ? Optional.of(config.recheckInterval()) : Optional.empty();
+        Optional<Duration> recheck =
+                decision.needsRecheck() || labelling ? Optional.of(config.recheckInterval()) : Optional.empty();
         return paced.or(() -> recheck)
                 .map(after -> UpdateControl.<ProcModule>noUpdate().rescheduleAfter(after))
                 .orElseGet(UpdateControl::noUpdate);

@@ -221,6 +221,43 @@ class ApiFaultsTest {
         assertThat(client.apps().daemonSets().inNamespace(NS).list().getItems()).isEmpty();
     }
 
+    /**
+     * At thousands of nodes a busy API server takes minutes to answer every node patch; a reconcile
+     * that waited for all of them showed no status in that time. Here node-a's patch outlasts the
+     * client's timeout: the status must show the rollout before that answer, and the refused label is
+     * asked for again later.
+     */
+    @Test
+    void aNodePatchThatHangsDoesNotHoldBackTheStatus() throws InterruptedException {
+        server.expect()
+                .patch()
+                .delay(REQUEST_TIMEOUT_MS * 2L, TimeUnit.MILLISECONDS)
+                .withPath(Call.LABEL_NODE.path)
+                .andReturn(504, refusal(504, "injected timeout"))
+                .once();
+        startOperator(OperatorConfig.fromEnv(Map.of("OPERATOR_NAMESPACE", NS)));
+        client.resource(procModule()).create();
+
+        awaitStatus(s -> s.getDesiredNodes() == 2
+                && s.condition("Degraded")
+                        .filter(c -> "ApiError".equals(c.getReason()))
+                        .isEmpty()
+                && !client.nodes()
+                        .withName("node-a")
+                        .get()
+                        .getMetadata()
+                        .getLabels()
+                        .containsKey(AgentLabels.nodeLabel("hello")));
+
+        placeAgents();
+        kubelet.report("hello", "node-a", PodStatuses.agentVerified("Loaded"));
+        kubelet.report("hello", "node-b", PodStatuses.agentVerified("Loaded"));
+        awaitStatus(s -> s.getPhase() == Phase.Ready);
+        assertThat(faultsServed(Call.LABEL_NODE))
+                .as("the hanging patch, then one that labelled")
+                .isGreaterThanOrEqualTo(2);
+    }
+
     @Test
     void unloadPodsThatCannotBeCreatedAreAbandonedAfterTheTimeout() {
         startOperator(OperatorConfig.fromEnv(Map.of("OPERATOR_NAMESPACE", NS, "UNLOAD_TIMEOUT", "PT2S")));

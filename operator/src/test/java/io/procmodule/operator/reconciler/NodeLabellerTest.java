@@ -76,6 +76,42 @@ class NodeLabellerTest {
     }
 
     @Test
+    void aLabelAskedForAgainBeforeItsAnswerSharesItsPatchAndAnAnsweredOneIsSentAgain() throws Exception {
+        client.nodes().resource(node("n1", "6.1")).create();
+        drain();
+        NodeLabeller labeller = new NodeLabeller(client, held::add);
+
+        CompletableFuture<Void> first = labeller.label("n1", "procmodule.io/a", "hello_proc");
+        CompletableFuture<Void> again = labeller.label("n1", "procmodule.io/a", "hello_proc");
+        assertThat(again).isSameAs(first);
+        assertThat(held).hasSize(1);
+        held.remove(0).run();
+        assertThat(first).isCompleted().isNotCompletedExceptionally();
+        assertThat(drain()).filteredOn(r -> r.getMethod().equals("PATCH")).hasSize(1);
+
+        // Answered: a reconcile whose cache does not show the label yet asks again, and is answered again.
+        CompletableFuture<Void> later = labeller.label("n1", "procmodule.io/a", "hello_proc");
+        assertThat(later).isNotSameAs(first).isNotCompleted();
+        held.remove(0).run();
+        assertThat(later).isCompleted().isNotCompletedExceptionally();
+    }
+
+    @Test
+    void aValueChangedBeforeThePatchWentAnswersWhoeverWaitedForTheOldOne() {
+        client.nodes().resource(node("n1", "6.1")).create();
+        NodeLabeller labeller = new NodeLabeller(client, held::add);
+
+        CompletableFuture<Void> old = labeller.label("n1", "procmodule.io/a", "hello_proc_old");
+        CompletableFuture<Void> changed = labeller.label("n1", "procmodule.io/a", "hello_proc_new");
+        held.forEach(Runnable::run);
+
+        assertThat(List.of(old, changed))
+                .allSatisfy(f -> assertThat(f).isCompleted().isNotCompletedExceptionally());
+        assertThat(client.nodes().withName("n1").get().getMetadata().getLabels())
+                .containsEntry("procmodule.io/a", "hello_proc_new");
+    }
+
+    @Test
     void aGoneNodeNeedsNoLabelAndARefusalFailsOnlyItsOwnNode() {
         client.nodes().resource(node("kept", "6.1")).create();
         server.expect()
