@@ -34,6 +34,7 @@ type report struct {
 type perResource struct {
 	name                           string
 	created, floor, final          time.Time
+	first                          time.Time // the operator's first status write: how soon `kubectl get` shows the rollout
 	watched                        time.Time // the last final write delivered to a watching client
 	daemonSet                      time.Time // the DaemonSet controller's last status write of its DaemonSet
 	undelivered                    int       // final writes the watching client never received
@@ -79,6 +80,9 @@ func (r report) resources() []perResource {
 				}
 				p.statusWrites++
 				writes = append(writes, t)
+				if p.first.IsZero() || t.Before(p.first) {
+					p.first = t
+				}
 				if t.After(p.final) {
 					p.final = t
 				}
@@ -128,14 +132,15 @@ func (r report) print(w io.Writer) {
 	if r.o.conditions != "" {
 		fmt.Fprintf(w, "   conditions: %s\n", r.o.conditions)
 	}
-	fmt.Fprintf(w, "%-10s %7s %9s %9s %9s %9s %7s %7s %8s %8s %7s %6s %6s\n",
-		"resource", "desired", "floor(s)", "watched(s)", "ds(s)", "final(s)", "diff(s)", "vs.ds(s)", "st.writes", "st.peak/s", "409s", "events", "ev.pk/s")
-	var worstDiff, worstVsDS, worstFinal, worstFloor time.Duration
+	fmt.Fprintf(w, "%-10s %7s %8s %9s %9s %9s %9s %7s %7s %8s %8s %7s %6s %6s\n",
+		"resource", "desired", "first(s)", "floor(s)", "watched(s)", "ds(s)", "final(s)", "diff(s)", "vs.ds(s)", "st.writes", "st.peak/s", "409s", "events", "ev.pk/s")
+	var worstFirst, worstDiff, worstVsDS, worstFinal, worstFloor time.Duration
 	undelivered := 0
 	var sumWrites, maxPeak, sumEvents, maxEvPeak int
 	for i, p := range res {
 		floor, final := p.floor.Sub(p.created), p.final.Sub(p.created)
 		worstDiff = max(worstDiff, final-floor)
+		worstFirst = max(worstFirst, p.first.Sub(p.created))
 		watched := p.watched.Sub(p.created)
 		worstVsDS = max(worstVsDS, p.final.Sub(p.daemonSet))
 		undelivered += p.undelivered
@@ -145,14 +150,14 @@ func (r report) print(w io.Writer) {
 		sumEvents += p.events
 		maxPeak = max(maxPeak, p.statusPeak)
 		maxEvPeak = max(maxEvPeak, p.eventsPeak)
-		fmt.Fprintf(w, "%-10s %7d %9s %9s %9s %9s %7s %7s %8d %8d %7d %6d %6d\n", p.name, r.wants[i].desired,
-			secs(floor), secs(watched), secs(p.daemonSet.Sub(p.created)), secs(final), secs(final-floor), secs(p.final.Sub(p.daemonSet)), p.statusWrites, p.statusPeak, p.statusConflicts, p.events, p.eventsPeak)
+		fmt.Fprintf(w, "%-10s %7d %8s %9s %9s %9s %9s %7s %7s %8d %8d %7d %6d %6d\n", p.name, r.wants[i].desired,
+			secs(p.first.Sub(p.created)), secs(floor), secs(watched), secs(p.daemonSet.Sub(p.created)), secs(final), secs(final-floor), secs(p.final.Sub(p.daemonSet)), p.statusWrites, p.statusPeak, p.statusConflicts, p.events, p.eventsPeak)
 	}
 	n := max(len(res), 1)
 	lags := r.deliveries.lags()
 	rec, comp, compCPU := r.metricsRollout.reconcile, r.metricsRollout.compute, r.metricsRollout.computeCPU
-	fmt.Fprintf(w, "SUMMARY nodes=%d resources=%d floor=%ss final=%ss worst_diff=%ss worst_final_minus_ds=%ss watch_lag_p50_ms=%s watch_lag_p99_ms=%s watch_lag_max_ms=%s status_writes_per_resource=%.1f status_peak_per_s=%d events_per_resource=%.1f events_peak_per_s=%d reconciles=%.0f p50_ms=%s p99_ms=%s mean_ms=%s compute_p50_ms=%s compute_p99_ms=%s compute_cpu_p50_ms=%s compute_cpu_p99_ms=%s cpu_s=%.1f heap_peak_mib=%.0f heap_live_peak_mib=%.0f heap_live_full_gc_mib=%.0f steady_writes=%d steady_reconciles=%.0f\n",
-		r.o.nodes, r.o.resources, secs(worstFloor), secs(worstFinal), secs(worstDiff), secs(worstVsDS),
+	fmt.Fprintf(w, "SUMMARY nodes=%d resources=%d first_status=%ss floor=%ss final=%ss worst_diff=%ss worst_final_minus_ds=%ss watch_lag_p50_ms=%s watch_lag_p99_ms=%s watch_lag_max_ms=%s status_writes_per_resource=%.1f status_peak_per_s=%d events_per_resource=%.1f events_peak_per_s=%d reconciles=%.0f p50_ms=%s p99_ms=%s mean_ms=%s compute_p50_ms=%s compute_p99_ms=%s compute_cpu_p50_ms=%s compute_cpu_p99_ms=%s cpu_s=%.1f heap_peak_mib=%.0f heap_live_peak_mib=%.0f heap_live_full_gc_mib=%.0f steady_writes=%d steady_reconciles=%.0f\n",
+		r.o.nodes, r.o.resources, secs(worstFirst), secs(worstFloor), secs(worstFinal), secs(worstDiff), secs(worstVsDS),
 		ms(percentile(lags, 0.5)), ms(percentile(lags, 0.99)), ms(percentile(lags, 1)),
 		float64(sumWrites)/float64(n), maxPeak, float64(sumEvents)/float64(n), maxEvPeak,
 		rec.count, ms(rec.quantile(0.5)), ms(rec.quantile(0.99)), ms(rec.sum/math.Max(rec.count, 1)),
