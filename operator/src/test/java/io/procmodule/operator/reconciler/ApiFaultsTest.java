@@ -258,6 +258,33 @@ class ApiFaultsTest {
                 .isGreaterThanOrEqualTo(2);
     }
 
+    /**
+     * The finalizer patch is locked to the cached resourceVersion; after a 409 JOSDK reads the resource
+     * from the server (a call the shipped ClusterRole must allow: without it, the real API server
+     * refused it at 5,000 nodes x 20 resources) and patches again. Only list calls read the resource
+     * here, so every GET of it is the operator's.
+     */
+    @Test
+    void aConflictOnTheFinalizerIsResolvedByReadingTheResourceAgain() throws InterruptedException {
+        String path = "/apis/procmodule.io/v1alpha1/procmodules/hello";
+        server.expect()
+                .patch()
+                .withPath(path)
+                .andReturn(409, refusal(409, "injected conflict"))
+                .once();
+        startOperator(OperatorConfig.fromEnv(Map.of("OPERATOR_NAMESPACE", NS)));
+        client.resource(procModule()).create();
+
+        await().atMost(WAIT)
+                .until(() -> client.resources(ProcModule.class).list().getItems().stream()
+                        .anyMatch(pm -> pm.getMetadata().getFinalizers().size() == 1 && pm.getStatus() != null));
+        drainRequests();
+        assertThat(requests)
+                .filteredOn(r -> r.getPath().equals(path))
+                .extracting(RecordedRequest::getMethod)
+                .containsSubsequence("PATCH", "GET", "PATCH");
+    }
+
     @Test
     void unloadPodsThatCannotBeCreatedAreAbandonedAfterTheTimeout() {
         startOperator(OperatorConfig.fromEnv(Map.of("OPERATOR_NAMESPACE", NS, "UNLOAD_TIMEOUT", "PT2S")));
