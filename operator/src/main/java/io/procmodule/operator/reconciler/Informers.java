@@ -16,6 +16,7 @@ import io.procmodule.operator.api.ProcModule;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -36,14 +37,14 @@ final class Informers {
 
     private Informers() {}
 
-    /** The pod informer stores into {@code pods}; {@code views} are told of every node change. */
+    /** The pod informer stores into {@code pods}; {@code nodeChanged} is told of every node change. */
     static List<EventSource<?, ProcModule>> create(
-            EventSourceContext<ProcModule> context, String namespace, PodCache pods, NodeViews views) {
+            EventSourceContext<ProcModule> context, String namespace, PodCache pods, Consumer<Node> nodeChanged) {
         return List.of(
                 // DaemonSets are few and compared whole; pods are one per node and resource, kept pruned.
                 managed(DaemonSet.class, DAEMONSETS, namespace, null, context),
                 managed(Pod.class, PODS, namespace, pods.store(), context),
-                NodeEventSource.create(context, views));
+                NodeEventSource.create(context, nodeChanged));
     }
 
     /**

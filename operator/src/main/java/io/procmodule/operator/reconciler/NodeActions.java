@@ -168,6 +168,11 @@ class NodeActions {
         }
     }
 
+    /** The node cache now holds {@code node}: see {@link NodeLabeller#nodeSeen}. */
+    void nodeSeen(Node node) {
+        labeller.nodeSeen(node);
+    }
+
     /**
      * Labels the nodes with up to {@value #LABEL_PARALLELISM} requests in flight: the DaemonSet
      * runs agents only on labelled nodes, so at thousands of nodes one round trip after another would

@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.procmodule.operator.api.ProcModule;
+import java.util.function.Consumer;
 
 /**
  * The node informer. Nodes belong to no ProcModule, so JOSDK's one-object mapper would have to send
@@ -23,13 +24,13 @@ final class NodeEventSource extends InformerEventSource<Node, ProcModule> {
         this.context = context;
     }
 
-    /** {@code views} are told of every node stored or removed. */
-    static NodeEventSource create(EventSourceContext<ProcModule> context, NodeViews views) {
+    /** {@code changed} is told of every node stored or removed. */
+    static NodeEventSource create(EventSourceContext<ProcModule> context, Consumer<Node> changed) {
         return new NodeEventSource(
                 InformerEventSourceConfiguration.from(Node.class, ProcModule.class)
                         .withName(NAME)
                         .withWatchAllNamespaces()
-                        .withItemStore(NodeCache.store(views::nodeChanged))
+                        .withItemStore(NodeCache.store(changed))
                         .withInformerListLimit(Informers.LIST_PAGE)
                         // Additions and deletions: the resources that select or labelled the node.
                         .withSecondaryToPrimaryMapper(node -> NodeRouting.concerned(

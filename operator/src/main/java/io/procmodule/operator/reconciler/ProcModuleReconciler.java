@@ -117,7 +117,10 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
 
     @Override
     public List<EventSource<?, ProcModule>> prepareEventSources(EventSourceContext<ProcModule> context) {
-        return Informers.create(context, config.namespace(), pods, views);
+        return Informers.create(context, config.namespace(), pods, node -> {
+            views.nodeChanged(node);
+            nodeActions.nodeSeen(node);
+        });
     }
 
     @Override
