@@ -102,12 +102,6 @@ public final class ProcModuleOperator {
                     // The caller owns the client (main closes it on shutdown, tests share it across operators).
                     .withCloseClientOnStop(false)
                     .withCacheSyncTimeout(config.cacheSyncTimeout())
-                    // The resource a status write returns stays JOSDK's cached one until the watch
-                    // brings a newer version. Without comparing resourceVersions JOSDK drops it on any
-                    // event, an older one delivered late too, and does not keep it at all while the
-                    // informer lags: the next reconcile then wrote from a stale version and got a 409
-                    // (19-72 per resource at the peak of a 1,000 x 20 rollout). etcd's are numbers.
-                    .withParseResourceVersions(true)
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
             if (config.leaderElection()) {
                 if (config.podName() == null) {

@@ -93,9 +93,6 @@ class ProcModuleOperatorTest {
         Operator operator =
                 ProcModuleOperator.create(client, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         assertThat(operator.getConfigurationService().cacheSyncTimeout()).isEqualTo(Duration.ofMinutes(7));
-        assertThat(operator.getConfigurationService().parseResourceVersionsForEventFilteringAndCaching())
-                .as("a status write's result stays cached while the watch lags")
-                .isTrue();
     }
 
     @Test

@@ -105,7 +105,7 @@ final class NodeLabeller {
                             .endMetadata()
                             .build())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-            long version = version(patched);
+            long version = ResourceVersions.of(patched);
             synchronized (this) {
                 Map<Label, Long> onNode = applied.computeIfAbsent(node, n -> new HashMap<>());
                 labels.forEach((key, value) -> onNode.put(new Label(node, key, value), version));
@@ -135,29 +135,16 @@ final class NodeLabeller {
 
     /**
      * The node cache now holds {@code node}, stored or removed: labels applied at that version or
-     * before are in it, and a reconcile that still misses one asks again.
+     * before are in it, and a reconcile that still misses one asks again. A version that is not a
+     * number forgets every label applied to the node, so the worst case is the patch sent again.
      */
     void nodeSeen(Node node) {
-        long seen = version(node);
+        long seen = ResourceVersions.of(node);
         synchronized (this) {
             applied.computeIfPresent(node.getMetadata().getName(), (name, onNode) -> {
                 onNode.values().removeIf(version -> seen < 0 || version <= seen);
                 return onNode.isEmpty() ? null : onNode;
             });
-        }
-    }
-
-    /**
-     * A node's resourceVersion as a number: the API server gives etcd's revisions, which grow with
-     * every write. Where one is not a number (-1), the node's next sighting forgets what was applied
-     * to it, so the worst case is the patch sent again.
-     */
-    private static long version(Node node) {
-        String version = node.getMetadata().getResourceVersion();
-        try {
-            return version == null ? -1 : Long.parseLong(version);
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 }

@@ -73,6 +73,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     private final EventRecorder events;
     private final Timer computeTime;
     private final Timer computeCpuTime;
+    private final StatusWrites statusWrites;
     private final UnloadTimers unloadTimers = new UnloadTimers();
     private final StatusPacing pacing = new StatusPacing();
     private final NodeViews views = new NodeViews();
@@ -84,6 +85,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
             DaemonSets daemonSets,
             NodeActions nodeActions,
             EventRecorder events,
+            StatusWrites statusWrites,
             Timer computeTime,
             Timer computeCpuTime) {
         this.config = config;
@@ -91,6 +93,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
         this.daemonSets = daemonSets;
         this.nodeActions = nodeActions;
         this.events = events;
+        this.statusWrites = statusWrites;
         this.computeTime = computeTime;
         this.computeCpuTime = computeCpuTime;
     }
@@ -111,6 +114,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
                 new DaemonSets(client),
                 new NodeActions(client, config, events),
                 events,
+                new StatusWrites(client.getKubernetesSerialization()::clone),
                 computeTime,
                 computeCpuTime);
     }
@@ -124,7 +128,8 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     }
 
     @Override
-    public UpdateControl<ProcModule> reconcile(ProcModule pm, Context<ProcModule> ctx) {
+    public UpdateControl<ProcModule> reconcile(ProcModule cached, Context<ProcModule> ctx) {
+        ProcModule pm = statusWrites.latest(cached);
         long started = System.nanoTime();
         long startedCpu = THREADS.getCurrentThreadCpuTime();
         Instant now = clock.instant();
@@ -161,7 +166,8 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
     }
 
     @Override
-    public DeleteControl cleanup(ProcModule pm, Context<ProcModule> ctx) {
+    public DeleteControl cleanup(ProcModule cached, Context<ProcModule> ctx) {
+        ProcModule pm = statusWrites.latest(cached);
         long started = System.nanoTime();
         long startedCpu = THREADS.getCurrentThreadCpuTime();
         Instant now = clock.instant();
@@ -181,6 +187,7 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
                     pm.getMetadata().getName());
             pacing.forget(pm.getMetadata().getName());
             views.forget(pm.getMetadata().getName());
+            statusWrites.forget(pm.getMetadata().getName());
             return DeleteControl.defaultDelete();
         }
         Duration after = report(pm, ctx, next)
@@ -206,8 +213,9 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
      * with backoff as usual.
      */
     @Override
-    public ErrorStatusUpdateControl<ProcModule> updateErrorStatus(ProcModule pm, Context<ProcModule> ctx, Exception e) {
-        ApiError.of(e).ifPresent(error -> reportError(pm, ctx, error));
+    public ErrorStatusUpdateControl<ProcModule> updateErrorStatus(
+            ProcModule cached, Context<ProcModule> ctx, Exception e) {
+        ApiError.of(e).ifPresent(error -> reportError(statusWrites.latest(cached), ctx, error));
         return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
 
@@ -223,10 +231,10 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
         try {
             // Merged into the status the write goes to: after a 409 the utility retries on a newer
             // cached resource, whose status must not be replaced by one built from an older one.
-            PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(pm, ctx, r -> {
+            statusWrites.wrote(PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(pm, ctx, r -> {
                 r.setStatus(StatusAggregator.withApiError(r.getStatus(), error, generation, clock.instant()));
                 return r;
-            });
+            }));
         } catch (RuntimeException statusFailure) {
             LOG.warn(
                     "{}: could not show the error in the status: {}",
@@ -242,7 +250,8 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
 
     /**
      * Status is written with a PUT to /status locked to the resourceVersion the reconcile started
-     * from ({@code updateStatusAndCacheResource}: retried on conflict, result put into the cache),
+     * from ({@code updateStatusAndCacheResource}: retried on conflict, result put into the cache;
+     * the reconcile starts from the last write while the cache is older, see {@link StatusWrites}),
      * then {@code noUpdate()}. Why not {@code UpdateControl.patchStatus}: with server-side apply off
      * (see ProcModuleOperator) it sends a JSON Patch diffed against a possibly stale cached object and
      * without a resourceVersion, which can duplicate entries of the nodes list. Server-side apply would
@@ -263,10 +272,10 @@ public class ProcModuleReconciler implements Reconciler<ProcModule>, Cleaner<Pro
             return Optional.of(wait);
         }
         // The utility may apply the change to pm itself: previous is captured above.
-        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(pm, ctx, r -> {
+        statusWrites.wrote(PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(pm, ctx, r -> {
             r.setStatus(next);
             return r;
-        });
+        }));
         pacing.wrote(name, clock.instant());
         LOG.info(
                 "{}: status {} {} (generation {})",

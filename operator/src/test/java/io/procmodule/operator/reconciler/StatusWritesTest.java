@@ -1,0 +1,96 @@
+package io.procmodule.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.procmodule.operator.api.ProcModule;
+import io.procmodule.operator.api.ProcModuleStatus;
+import org.junit.jupiter.api.Test;
+
+class StatusWritesTest {
+    private final StatusWrites writes = new StatusWrites(new KubernetesSerialization()::clone);
+
+    @Test
+    void aReconcileStartsFromTheLastWriteWhileTheCacheIsOlder() {
+        writes.wrote(pm("a", "uid-a", "120", "written"));
+
+        ProcModule latest = writes.latest(pm("a", "uid-a", "100", "cached"));
+
+        assertThat(latest.getMetadata().getResourceVersion()).isEqualTo("120");
+        assertThat(latest.getStatus().getReady()).isEqualTo("written");
+    }
+
+    @Test
+    void theCacheWinsOnceItHoldsTheWriteOrANewerVersionAndTheWriteIsForgotten() {
+        writes.wrote(pm("a", "uid-a", "120", "written"));
+        assertThat(writes.latest(pm("a", "uid-a", "120", "cached")).getStatus().getReady())
+                .isEqualTo("cached");
+        assertThat(writes.latest(pm("a", "uid-a", "100", "older")).getStatus().getReady())
+                .as("forgotten: an older event delivered late is the cache's business now")
+                .isEqualTo("older");
+
+        writes.wrote(pm("a", "uid-a", "130", "written"));
+        assertThat(writes.latest(pm("a", "uid-a", "140", "someone else's"))
+                        .getStatus()
+                        .getReady())
+                .isEqualTo("someone else's");
+    }
+
+    @Test
+    void aChangeToTheCopyHandedOutDoesNotChangeWhatIsRemembered() {
+        writes.wrote(pm("a", "uid-a", "120", "written"));
+
+        writes.latest(pm("a", "uid-a", "100", "cached")).getStatus().setReady("changed by a reconcile");
+
+        assertThat(writes.latest(pm("a", "uid-a", "100", "cached")).getStatus().getReady())
+                .isEqualTo("written");
+    }
+
+    @Test
+    void aResourceRecreatedUnderTheSameNameIsNotTakenForTheOldOne() {
+        writes.wrote(pm("a", "uid-old", "120", "written"));
+
+        assertThat(writes.latest(pm("a", "uid-new", "110", "recreated"))
+                        .getStatus()
+                        .getReady())
+                .isEqualTo("recreated");
+    }
+
+    @Test
+    void versionsThatAreNotNumbersAreNotCompared() {
+        writes.wrote(pm("a", "uid-a", "v2", "written"));
+
+        assertThat(writes.latest(pm("a", "uid-a", "100", "cached")).getStatus().getReady())
+                .isEqualTo("cached");
+    }
+
+    @Test
+    void eachResourceOnItsOwnAndForgottenOnDeletion() {
+        writes.wrote(pm("a", "uid-a", "120", "written a"));
+        assertThat(writes.latest(pm("b", "uid-b", "100", "cached b"))
+                        .getStatus()
+                        .getReady())
+                .isEqualTo("cached b");
+
+        writes.forget("a");
+
+        assertThat(writes.latest(pm("a", "uid-a", "100", "cached a"))
+                        .getStatus()
+                        .getReady())
+                .isEqualTo("cached a");
+    }
+
+    private static ProcModule pm(String name, String uid, String resourceVersion, String ready) {
+        ProcModule pm = new ProcModule();
+        pm.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withUid(uid)
+                .withResourceVersion(resourceVersion)
+                .build());
+        ProcModuleStatus status = new ProcModuleStatus();
+        status.setReady(ready);
+        pm.setStatus(status);
+        return pm;
+    }
+}
