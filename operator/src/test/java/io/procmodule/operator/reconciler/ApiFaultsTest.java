@@ -7,16 +7,21 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.dsl.DelayPathable;
 import io.fabric8.mockwebserver.dsl.ReturnOrWebsocketable;
 import io.fabric8.mockwebserver.dsl.TimesOnceableOrHttpHeaderable;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.javaoperatorsdk.operator.ReconcilerUtils;
 import io.procmodule.operator.OperatorConfig;
 import io.procmodule.operator.agent.AgentLabels;
 import io.procmodule.operator.api.Phase;
@@ -31,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -55,6 +61,8 @@ class ApiFaultsTest {
     static final Duration WAIT = Duration.ofSeconds(90);
     /** The operator's client gives up on a request after this long (the "timeout" fault delays longer). */
     static final int REQUEST_TIMEOUT_MS = 2_000;
+    /** When the scripted ProcModule watch delivers its stale event: after the operator's first status. */
+    static final long STALE_EVENT_AFTER_MS = 5_000;
 
     /** A write of the operator, and whether it happens while applying or while deleting. */
     enum Call {
@@ -119,6 +127,9 @@ class ApiFaultsTest {
     KubernetesClient client;
     KubernetesMockServer server;
     KubernetesClient operatorClient;
+    /** The resourceVersion each of the operator's status PUTs is locked to, in the order sent. */
+    final List<String> statusWriteVersions = new CopyOnWriteArrayList<>();
+
     DaemonSetController daemonSets;
     FakeKubelet kubelet;
     RunningOperator operator;
@@ -134,6 +145,19 @@ class ApiFaultsTest {
                 .withConfig(new ConfigBuilder(client.getConfiguration())
                         .withRequestTimeout(REQUEST_TIMEOUT_MS)
                         .build())
+                .withHttpClientBuilderConsumer(http ->
+                        http.addOrReplaceInterceptor("status-versions", new Interceptor() {
+                            @Override
+                            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                                if (request.method().equals("PUT")
+                                        && request.uri().getPath().equals(Call.WRITE_STATUS.path)) {
+                                    statusWriteVersions.add(client.getKubernetesSerialization()
+                                            .unmarshal(request.bodyString(), ProcModule.class)
+                                            .getMetadata()
+                                            .getResourceVersion());
+                                }
+                            }
+                        }))
                 .build();
     }
 
@@ -283,6 +307,60 @@ class ApiFaultsTest {
                 .filteredOn(r -> r.getPath().equals(path))
                 .extracting(RecordedRequest::getMethod)
                 .containsSubsequence("PATCH", "GET", "PATCH");
+    }
+
+    /**
+     * A watch behind the operator's own writes: the ProcModule watch is answered by a script that,
+     * once the operator has written a first status, delivers the resource as it was before that
+     * write, and nothing newer. JOSDK drops the written resource from its cache on that event,
+     * so a reconcile that started from the cache wrote from a stale version, met 409 and polled the
+     * cache for a newer one that never came (at 5,000 x 20: 284 such 409s). Every status write must be
+     * locked to the version the operator's last one returned.
+     */
+    @Test
+    void aWatchBehindTheOperatorsOwnStatusWriteDoesNotHoldBackTheNextOne() throws InterruptedException {
+        // With JOSDK's finalizer already on it (an operator restarted): adding it would wait for the watch.
+        ProcModule withFinalizer = procModule();
+        withFinalizer.getMetadata().getFinalizers().add(ReconcilerUtils.getDefaultFinalizerName(ProcModule.class));
+        ProcModule stale = client.resource(withFinalizer).create();
+        String listed = client.resources(ProcModule.class).list().getMetadata().getResourceVersion();
+        // Older than the listed version: the listed one itself would count as a resync.
+        stale.getMetadata().setResourceVersion(String.valueOf(Long.parseLong(listed) - 1));
+        String watch = "/apis/procmodule.io/v1alpha1/procmodules?allowWatchBookmarks=true&resourceVersion=" + listed
+                + "&timeoutSeconds=600&watch=true";
+        server.expect()
+                .get()
+                .withPath(watch)
+                .andUpgradeToWebSocket()
+                .open()
+                .waitFor(STALE_EVENT_AFTER_MS)
+                .andEmit(new WatchEvent(stale, "MODIFIED"))
+                // Held open: nothing newer comes, as from a watch minutes behind.
+                .waitFor(WAIT.toMillis())
+                .andEmit(new WatchEvent(stale, "MODIFIED"))
+                .done()
+                .always();
+        startOperator(OperatorConfig.fromEnv(Map.of("OPERATOR_NAMESPACE", NS)));
+        await("the first status is written before the stale event comes")
+                .atMost(Duration.ofMillis(STALE_EVENT_AFTER_MS / 2))
+                .until(() -> get().getStatus() != null);
+        Thread.sleep(STALE_EVENT_AFTER_MS);
+
+        placeAgents();
+        kubelet.report("hello", "node-a", PodStatuses.agentVerified("Loaded"));
+        kubelet.report("hello", "node-b", PodStatuses.agentVerified("Loaded"));
+
+        awaitStatus(s -> s.getPhase() == Phase.Ready);
+        drainRequests();
+        assertThat(requests)
+                .as("the operator's ProcModule watch was the scripted one")
+                .anyMatch(r -> r.getPath().equals(watch));
+        // The mock server takes any resourceVersion on /status; a real one refuses an older one (409).
+        assertThat(statusWriteVersions.stream().map(Long::parseLong).toList())
+                .as("each status write locked to the version the last one returned")
+                .hasSizeGreaterThan(1)
+                .isSorted()
+                .doesNotHaveDuplicates();
     }
 
     @Test
