@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
  * then polled the cache for a newer version for 10 s, timed out and failed the reconcile, over and
  * over until the watch caught up. The cache can also go back after it has shown the write (JOSDK's
  * copy dropped on an older event), so the write is kept even then: a first version of this class
- * forgot it once the cache had shown it, and met 14 such 409s at 1,000 x 20.
+ * forgot it once the cache had shown it, and met 26 such 409s at 1,000 x 20.
  */
 final class StatusWrites {
     private final Map<String, ProcModule> written = new ConcurrentHashMap<>();
