@@ -24,12 +24,8 @@ class StatusWritesTest {
     @Test
     void theCacheWinsWhileItHoldsTheWriteOrANewerVersion() {
         writes.wrote(pm("a", "uid-a", "120", "written"));
-        assertThat(writes.latest(pm("a", "uid-a", "120", "cached")).getStatus().getReady())
-                .isEqualTo("cached");
-        assertThat(writes.latest(pm("a", "uid-a", "140", "someone else's"))
-                        .getStatus()
-                        .getReady())
-                .isEqualTo("someone else's");
+        assertThat(readyOfLatest("a", "uid-a", "120", "cached")).isEqualTo("cached");
+        assertThat(readyOfLatest("a", "uid-a", "140", "someone else's")).isEqualTo("someone else's");
     }
 
     @Test
@@ -37,9 +33,7 @@ class StatusWritesTest {
         writes.wrote(pm("a", "uid-a", "120", "written"));
         writes.latest(pm("a", "uid-a", "120", "cached"));
 
-        assertThat(writes.latest(pm("a", "uid-a", "100", "an older event delivered late"))
-                        .getStatus()
-                        .getReady())
+        assertThat(readyOfLatest("a", "uid-a", "100", "an older event delivered late"))
                 .isEqualTo("written");
     }
 
@@ -49,42 +43,36 @@ class StatusWritesTest {
 
         writes.latest(pm("a", "uid-a", "100", "cached")).getStatus().setReady("changed by a reconcile");
 
-        assertThat(writes.latest(pm("a", "uid-a", "100", "cached")).getStatus().getReady())
-                .isEqualTo("written");
+        assertThat(readyOfLatest("a", "uid-a", "100", "cached")).isEqualTo("written");
     }
 
     @Test
     void aResourceRecreatedUnderTheSameNameIsNotTakenForTheOldOne() {
         writes.wrote(pm("a", "uid-old", "120", "written"));
 
-        assertThat(writes.latest(pm("a", "uid-new", "110", "recreated"))
-                        .getStatus()
-                        .getReady())
-                .isEqualTo("recreated");
+        assertThat(readyOfLatest("a", "uid-new", "110", "recreated")).isEqualTo("recreated");
     }
 
     @Test
     void versionsThatAreNotNumbersAreNotCompared() {
         writes.wrote(pm("a", "uid-a", "v2", "written"));
 
-        assertThat(writes.latest(pm("a", "uid-a", "100", "cached")).getStatus().getReady())
-                .isEqualTo("cached");
+        assertThat(readyOfLatest("a", "uid-a", "100", "cached")).isEqualTo("cached");
     }
 
     @Test
     void eachResourceOnItsOwnAndForgottenOnDeletion() {
         writes.wrote(pm("a", "uid-a", "120", "written a"));
-        assertThat(writes.latest(pm("b", "uid-b", "100", "cached b"))
-                        .getStatus()
-                        .getReady())
-                .isEqualTo("cached b");
+        assertThat(readyOfLatest("b", "uid-b", "100", "cached b")).isEqualTo("cached b");
 
         writes.forget("a");
 
-        assertThat(writes.latest(pm("a", "uid-a", "100", "cached a"))
-                        .getStatus()
-                        .getReady())
-                .isEqualTo("cached a");
+        assertThat(readyOfLatest("a", "uid-a", "100", "cached a")).isEqualTo("cached a");
+    }
+
+    /** The ready column of what a reconcile handed {@code pm(...)} by the cache would start from. */
+    private String readyOfLatest(String name, String uid, String resourceVersion, String ready) {
+        return writes.latest(pm(name, uid, resourceVersion, ready)).getStatus().getReady();
     }
 
     private static ProcModule pm(String name, String uid, String resourceVersion, String ready) {
